@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make site` and `make test`.
+# Only Python 3.10+ and make are required; everything else goes into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test serve ingest build check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make site: install, ingest sources/ into content/papers/, build site/ (strict)
+site: $(STAMP)
+	$(BIN)/readinglist ingest
+	$(BIN)/readinglist build
+
+## make test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## make serve: preview at http://127.0.0.1:8000 with live reload
+serve: $(STAMP)
+	$(BIN)/readinglist serve
+
+ingest: $(STAMP)
+	$(BIN)/readinglist ingest
+
+build: $(STAMP)
+	$(BIN)/readinglist build
+
+check: $(STAMP)
+	$(BIN)/readinglist check
+
+clean:
+	rm -rf site .pytest_cache

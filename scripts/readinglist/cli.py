@@ -1,0 +1,126 @@
+"""The `readinglist` command: a thin layer that turns library results into lines and exit codes.
+
+Exit codes: 0 done; 1 done, but problems were found (check) or some input was
+refused (ingest) or a paper is already listed (add); 2 could not run (bad
+configuration, bad arguments, another run holds the lock).  Never a traceback:
+an unexpected failure prints one line and exits 3 (`--debug` shows the trace).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+from typing import Callable, Optional
+
+from .paper import InputError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def _command(sub, name: str, summary: str, example: str, func: Callable) -> argparse.ArgumentParser:
+    parser = sub.add_parser(
+        name, help=summary, description=summary, formatter_class=HelpFormatter,
+        epilog="example:\n" + textwrap.indent(example.strip(), "  "))
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _project(args):
+    from .store import Project, find_project
+    return Project(Path(args.root).resolve()) if args.root else find_project()
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import run_ingest
+    summary = run_ingest(_project(args), args.dumps or None, dry_run=args.dry_run)
+    for problem in sorted(summary.errors):
+        print(f"error: {problem}", file=sys.stderr)
+    for problem in summary.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    if args.verbose:
+        for slug in summary.new:
+            print(f"new: content/papers/{slug}.md")
+        for slug in summary.updated:
+            print(f"updated: content/papers/{slug}.md")
+    for line in summary.lines():
+        print(line)
+    if args.dry_run:
+        print("dry run: nothing written")
+    return EXIT_PROBLEMS if summary.errors else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from .build import run_build
+    return run_build(_project(args), strict=not args.no_strict, serve=False, site_dir=args.site_dir)
+
+
+def cmd_serve(args) -> int:
+    from .build import run_build
+    return run_build(_project(args), strict=False, serve=True, dev_addr=args.dev_addr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readinglist", formatter_class=HelpFormatter,
+        description="Turn paper dumps into a curated reading-list site (MkDocs + Material).",
+        epilog="example:\n  readinglist ingest && readinglist build")
+    parser.add_argument("--root", help="the repository (default: the one around the current folder)")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = _command(sub, "ingest", "Read dumps and write one page per paper into content/papers/.",
+                 "readinglist ingest                      # every dump in site_config/sources.yml\n"
+                 "readinglist ingest sources/new-dump.txt # just one", cmd_ingest)
+    p.add_argument("dumps", nargs="*", metavar="DUMP", help="dump files (default: every dump in the manifest)")
+    p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every page written")
+
+    p = _command(sub, "build", "Generate topic, timeline and home pages, then build site/ with MkDocs (strict).",
+                 "readinglist build && python -m http.server -d site", cmd_build)
+    p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
+    p.add_argument("--site-dir", help="where to write the site (default: site/)")
+
+    p = _command(sub, "serve", "Preview the site at http://127.0.0.1:8000 with live reload.",
+                 "readinglist serve --dev-addr 127.0.0.1:8001", cmd_serve)
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+
+    _register_more(sub)
+    return parser
+
+
+def _register_more(sub) -> None:
+    """Commands that live in their own modules register themselves here."""
+    from . import commands
+    commands.register(sub, _command, _project)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_UNUSABLE
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("interrupted; pages already written are complete, run the command again to finish", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the promise is one line, never a traceback
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run again with --debug and report it)",
+              file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

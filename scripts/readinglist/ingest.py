@@ -1,0 +1,175 @@
+"""Ingest: dumps in, one page per paper out.  Composes the pure stages with the store.
+
+    read (store) -> parse -> normalize -> merge -> match pages -> classify -> render -> write (store)
+
+Existing pages are the list: ingest adds new papers, fills fields that pages
+lack and adds sources, and never changes what a page already says (topics
+included, once a curator marks them).  A second run writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from . import classify as classify_stage
+from . import store
+from .merge import PageIndex, assign_slugs, fill_page, merge_records
+from .normalize import record_from_raw, slugify
+from .paper import InputError, Paper, Problem, Record
+from .parse import FormatError, parse_dump
+from .render import PageError, paper_from_page, render_paper_page
+from .validate import validate_page
+
+
+@dataclass
+class DumpReport:
+    name: str
+    format: str
+    records: int
+
+
+@dataclass
+class IngestSummary:
+    dumps: list[DumpReport] = field(default_factory=list)
+    records_read: int = 0
+    duplicates_merged: int = 0
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{d.name}: {d.format}, {d.records} records" for d in self.dumps]
+        out.append(
+            f"records read: {self.records_read}; pages new: {len(self.new)}, updated: {len(self.updated)}, "
+            f"unchanged: {self.unchanged}; duplicates merged: {self.duplicates_merged}; "
+            f"warnings: {len(self.warnings)}; errors: {len(self.errors)}")
+        return out
+
+
+def load_taxonomy(project: store.Project) -> classify_stage.Taxonomy:
+    path = project.config / "topics.yml"
+    data = store.read_yaml(path, project)
+    try:
+        return classify_stage.taxonomy_from_data(data)
+    except classify_stage.TaxonomyError as exc:
+        raise InputError(project.rel(path), str(exc)) from None
+
+
+def read_records(project: store.Project, dumps: list[store.DumpEntry],
+                 summary: IngestSummary) -> list[Record]:
+    """Every clean record of every readable dump; unreadable dumps become errors."""
+    records: list[Record] = []
+    for entry in dumps:
+        path = Path(entry.file) if Path(entry.file).is_absolute() else project.sources / entry.file
+        name = path.name
+        try:
+            text, problems = store.read_dump(path)
+            parsed = parse_dump(text, name)
+        except InputError as exc:
+            summary.errors.append(exc.problem)
+            continue
+        except FormatError as exc:
+            summary.errors.append(Problem(name, 0, f"not a dump this tool can read: {exc} "
+                                                   "(see CONTRIBUTING.md for the four formats); nothing ingested from it"))
+            continue
+        if entry.format and entry.format != parsed.format:
+            summary.warnings.append(Problem(name, 0, f"sources.yml says format {entry.format} but the records "
+                                                     f"read as {parsed.format}; used {parsed.format}"))
+        summary.warnings.extend(problems)
+        summary.warnings.extend(parsed.problems)
+        for raw in parsed.records:
+            record, problems = record_from_raw(raw, name, entry.captured)
+            summary.warnings.extend(problems)
+            records.append(record)
+        summary.dumps.append(DumpReport(name, parsed.format, len(parsed.records)))
+        summary.records_read += len(parsed.records)
+    return records
+
+
+def select_dumps(project: store.Project, names: Optional[list[str]]) -> list[store.DumpEntry]:
+    manifest = store.read_manifest(project)
+    if not names:
+        return manifest
+    by_name = {d.file: d for d in manifest}
+    chosen = []
+    for name in names:
+        entry = by_name.get(Path(name).name)
+        if entry and (Path(name).name == name or Path(name).resolve() == (project.sources / entry.file).resolve()):
+            chosen.append(entry)
+        else:
+            # A dump outside the manifest: readable, but yearless dates cannot be placed.
+            chosen.append(store.DumpEntry(str(Path(name).resolve()), None))
+    return chosen
+
+
+def plan(project: store.Project, records: list[Record], taxonomy: classify_stage.Taxonomy,
+         summary: IngestSummary) -> dict[str, Paper]:
+    """The pages to write (slug -> paper): new pages and pages that change."""
+    merged = merge_records(records)
+    summary.duplicates_merged = merged.duplicates_merged
+    summary.warnings.extend(merged.problems)
+
+    pages: dict[str, Paper] = {}
+    broken: set[str] = set()
+    for slug, text in store.read_pages(project.papers).items():
+        path = f"content/papers/{slug}.md"
+        try:
+            paper = paper_from_page(text, path, slug)
+        except PageError:
+            broken.add(slug)
+            continue
+        if validate_page(text, path, slug, taxonomy):
+            broken.add(slug)
+            continue
+        pages[slug] = paper
+    index = PageIndex.of(pages)
+
+    to_write: dict[str, Paper] = {}
+    new_papers: list[Paper] = []
+    for paper in merged.papers:
+        slug = index.find(paper)
+        if slug is None and slugify(paper.title) in broken:
+            summary.warnings.append(Problem(f"content/papers/{slugify(paper.title)}.md", 0,
+                                            "page has problems, so ingest left it alone; run `readinglist check`"))
+            continue
+        if slug is None:
+            paper.topics = classify_stage.classify(paper.title, paper.abstract, taxonomy)
+            new_papers.append(paper)
+            continue
+        current = pages[slug]
+        updated = fill_page(current, paper)
+        if not updated.topics_curated:
+            updated.topics = classify_stage.classify(updated.title, updated.abstract, taxonomy)
+        if updated != current:
+            to_write[slug] = updated
+            summary.updated.append(slug)
+        else:
+            summary.unchanged += 1
+    for slug in sorted(broken):
+        summary.warnings.append(Problem(f"content/papers/{slug}.md", 0,
+                                        "page has problems, so ingest left it alone; run `readinglist check`"))
+    assign_slugs(new_papers, set(pages) | broken)
+    for paper in new_papers:
+        to_write[paper.slug] = paper
+        summary.new.append(paper.slug)
+    summary.unchanged += 0
+    return to_write
+
+
+def run_ingest(project: store.Project, names: Optional[list[str]] = None,
+               dry_run: bool = False) -> IngestSummary:
+    summary = IngestSummary()
+    taxonomy = load_taxonomy(project)
+    dumps = select_dumps(project, names)
+    with store.exclusive_lock(project, "readinglist ingest"):
+        store.clean_stale_temp_files(project.papers)
+        records = read_records(project, dumps, summary)
+        to_write = plan(project, records, taxonomy, summary)
+        if not dry_run:
+            for slug in sorted(to_write):
+                store.write_text(project.papers / f"{slug}.md", render_paper_page(to_write[slug]))
+    return summary

@@ -1,0 +1,237 @@
+"""Store: the only module that touches the disk.
+
+Everything else in the package is pure and gets or returns text.  Writes are
+atomic (a temporary file in the same folder, flushed, then renamed over the
+target), and a file is written only when its content changes, so a second run
+of any command writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+import yaml
+
+from .paper import InputError, Problem
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, single-user use
+    fcntl = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things live in a readinglist checkout."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def papers(self) -> Path:
+        return self.content / "papers"
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "site_config"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def rel(self, path: Path) -> str:
+        """A path as people see it in messages: relative to the project root."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def find_project(start: Optional[Path] = None) -> Project:
+    """The checkout containing `start` (the folder that has site_config/)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "site_config").is_dir() and (folder / "mkdocs.yml").is_file():
+            return Project(folder)
+    raise InputError(str(here), "not inside a readinglist checkout (no mkdocs.yml and site_config/ here "
+                                "or above); cd into the repository first")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class DumpEntry:
+    """One dump listed in site_config/sources.yml."""
+
+    file: str
+    captured: Optional[dt.date]
+    format: Optional[str] = None
+
+
+def read_yaml(path: Path, project: Project):
+    """A YAML config file, or one clear InputError naming the file and line."""
+    rel = project.rel(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(rel, "file is missing") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise InputError(rel, f"not valid YAML: {exc.problem}", line=(mark.line + 1) if mark else 0) from None
+    except yaml.YAMLError as exc:
+        raise InputError(rel, f"not valid YAML: {exc}") from None
+
+
+def read_manifest(project: Project) -> list[DumpEntry]:
+    path = project.config / "sources.yml"
+    data = read_yaml(path, project)
+    rel = project.rel(path)
+    if not isinstance(data, dict) or not isinstance(data.get("dumps"), list):
+        raise InputError(rel, "expected a `dumps:` list (see CONTRIBUTING.md, 'Adding a dump')")
+    entries = []
+    for i, item in enumerate(data["dumps"], start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            raise InputError(rel, f"dump #{i} needs a `file:` name")
+        captured = item.get("captured")
+        if isinstance(captured, str):
+            try:
+                captured = dt.date.fromisoformat(captured)
+            except ValueError:
+                raise InputError(rel, f"dump {item['file']}: `captured:` must be a date like 2025-12-03") from None
+        if captured is not None and not isinstance(captured, dt.date):
+            raise InputError(rel, f"dump {item['file']}: `captured:` must be a date like 2025-12-03")
+        entries.append(DumpEntry(item["file"], captured, item.get("format")))
+    return entries
+
+
+def decode_dump(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    """Text of a dump: UTF-8 (BOM or not), any line ends.  Binary is refused."""
+    problems: list[Problem] = []
+    if not data.strip():
+        raise InputError(name, "the file is empty; nothing to ingest (remove it from site_config/sources.yml)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+        problems.append(Problem(name, 0, "encoded as UTF-16; decoded it (save dumps as UTF-8 to silence this)"))
+    else:
+        if b"\x00" in data:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            raise InputError(name, "contains NUL bytes: this is a binary file, not a text dump", line=line)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise InputError(name, "is neither UTF-8 nor Windows-1252 text; re-save it as UTF-8",
+                                 line=line) from None
+            problems.append(Problem(name, line, "is not UTF-8; decoded it as Windows-1252 "
+                                                "(check accented letters, or re-save the file as UTF-8)"))
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(8, len(text) // 1000):
+        raise InputError(name, "looks binary (many control characters), not a text dump")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), problems
+
+
+def read_dump(path: Path) -> tuple[str, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path.name, "dump file not found (check the name in site_config/sources.yml)") from None
+    return decode_dump(data, path.name)
+
+
+def read_pages(folder: Path) -> dict[str, str]:
+    """Text of every `*.md` page in `folder`, by slug (file name without .md)."""
+    if not folder.is_dir():
+        return {}
+    pages = {}
+    for path in sorted(folder.glob("*.md")):
+        pages[path.stem] = path.read_bytes().decode("utf-8", errors="replace")
+    return pages
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_text(path: Path, text: str) -> bool:
+    """Write `text` atomically; do nothing if the file already says exactly that.
+
+    Returns True when the file was written.
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def remove_file(path: Path) -> bool:
+    try:
+        path.unlink()
+        return True
+    except FileNotFoundError:
+        return False
+
+
+def clean_stale_temp_files(folder: Path) -> int:
+    """Remove temporary files an interrupted run left behind (never real pages)."""
+    removed = 0
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            removed += remove_file(tmp)
+    return removed
+
+
+@contextlib.contextmanager
+def exclusive_lock(project: Project, what: str) -> Iterator[None]:
+    """Only one writer at a time: a second ingest refuses with a clear message.
+
+    An OS lock (flock) is released by the kernel when its process dies, so a
+    killed run never leaves the project locked.
+    """
+    project.content.mkdir(parents=True, exist_ok=True)
+    path = project.content / ".readinglist.lock"
+    with open(path, "a+") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise InputError(project.rel(path), f"another readinglist command is writing pages; "
+                                                    f"wait for it to finish, then run `{what}` again") from None
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,1 @@
+// readinglist: progressive enhancements.  Every page reads fine without this.

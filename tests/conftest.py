@@ -1,0 +1,64 @@
+"""Shared fixtures.  Tests never read ../shared: everything comes from the repo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE_GOLDEN = os.environ.get("READINGLIST_UPDATE_GOLDEN") == "1"
+
+
+def make_project(root: Path, dumps: dict[str, str | bytes] | None = None,
+                 manifest: str | None = None, copy_sources: bool = False) -> Path:
+    """A throwaway readinglist checkout: the repo's config, the given dumps, no pages."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "site_config", root / "site_config",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "content" / "papers").mkdir(parents=True)
+    sources = root / "sources"
+    if copy_sources:
+        shutil.copytree(REPO / "sources", sources)
+    else:
+        sources.mkdir()
+    for name, data in (dumps or {}).items():
+        target = sources / name
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    if manifest is not None:
+        (root / "site_config" / "sources.yml").write_text(manifest, encoding="utf-8")
+    elif dumps is not None:
+        entries = "".join(f"  - file: {name}\n" for name in dumps)
+        (root / "site_config" / "sources.yml").write_text(f"dumps:\n{entries}", encoding="utf-8")
+    return root
+
+
+def run_cli(root: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    """Run `readinglist` as a user would, in `root`."""
+    return subprocess.run([sys.executable, "-m", "readinglist", *args], cwd=root,
+                          capture_output=True, text=True, input=input, timeout=600)
+
+
+@pytest.fixture
+def project(tmp_path):
+    return lambda **kw: make_project(tmp_path / "proj", **kw)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real dumps ingested and built once per test session: (project root, site dir)."""
+    root = make_project(tmp_path_factory.mktemp("site") / "proj", copy_sources=True)
+    shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
+    for step in (("ingest",), ("build",)):
+        result = run_cli(root, *step)
+        assert result.returncode == 0, result.stderr
+    return root, root / "site"
