@@ -62,3 +62,19 @@ def built_site(tmp_path_factory):
         result = run_cli(root, *step)
         assert result.returncode == 0, result.stderr
     return root, root / "site"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per session (see tests/browser.py)."""
+    from browser import chromium_browser
+    with chromium_browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The session's built site served on a loopback port."""
+    from browser import serve
+    with serve(built_site[1]) as url:
+        yield url
