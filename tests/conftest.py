@@ -16,13 +16,18 @@ UPDATE_GOLDEN = os.environ.get("READINGLIST_UPDATE_GOLDEN") == "1"
 
 
 def make_project(root: Path, dumps: dict[str, str | bytes] | None = None,
-                 manifest: str | None = None, copy_sources: bool = False) -> Path:
-    """A throwaway readinglist checkout: the repo's config, the given dumps, no pages."""
+                 manifest: str | None = None, copy_sources: bool = False, copy_pages: bool = False) -> Path:
+    """A throwaway readinglist checkout: the repo's config, the given dumps, no pages
+    (or, with copy_pages, the repo's committed pages)."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "site_config", root / "site_config",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "content" / "papers").mkdir(parents=True)
+    if copy_pages:
+        shutil.copytree(REPO / "content" / "papers", root / "content" / "papers",
+                        ignore=shutil.ignore_patterns(".*"))
+    else:
+        (root / "content" / "papers").mkdir(parents=True)
     sources = root / "sources"
     if copy_sources:
         shutil.copytree(REPO / "sources", sources)

@@ -156,27 +156,54 @@ class PageError(ValueError):
         self.problems = problems
 
 
+_BOUNDARY_RE = re.compile(r"^-{3,}\s*$")
+_DATE_LIKE_RE = re.compile(r"^\s*-?\s*[\w-]+\s*:\s*(\d{4})-(\d\d?)-(\d\d?)\s*(?:#.*)?$")
+
+
 def split_page(text: str, path: str) -> tuple[dict[str, Any], str, int]:
-    """(front matter, body, line where the body starts).  Raises PageError."""
-    if not text.startswith("---"):
+    """(front matter, body, line where the body starts).  Raises PageError.
+
+    python-frontmatter does the parsing (with PyYAML's safe loader, so no tag
+    is ever executed); the line arithmetic here only serves messages.
+    """
+    lines = text.split("\n")
+    if not _BOUNDARY_RE.match(lines[0]):
         raise PageError([Problem(path, 1, "the page has no front matter (start it with a `---` line, "
                                           "then the keys, then another `---` line)")])
+    close = next((i for i in range(1, len(lines)) if _BOUNDARY_RE.match(lines[i])), None)
+    if close is None:
+        raise PageError([Problem(path, 1, "the front matter is never closed (add a `---` line after the keys)")])
     try:
         post = frontmatter.loads(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 2) if mark else 1
+        line = (mark.line + 1) if mark else 1  # the YAML text starts with line 1's newline
         what = (exc.problem or "invalid YAML").strip()
         raise PageError([Problem(path, line, f"front matter is not valid YAML: {what} "
                                              "(quote values that contain `: `, `#`, or start with a special character)")]) from None
     except yaml.YAMLError as exc:
         raise PageError([Problem(path, 1, f"front matter is not valid YAML: {exc}")]) from None
-    if not isinstance(post.metadata, dict) or (not post.metadata and not text.startswith("---\n---")):
-        if text.count("\n---") < 1:
-            raise PageError([Problem(path, 1, "the front matter is never closed (add a `---` line after the keys)")])
-    fm_end = text.find("\n---", 3)
-    body_line = text.count("\n", 0, fm_end) + 3 if fm_end >= 0 else 1
-    return dict(post.metadata), post.content, body_line
+    except ValueError:
+        # PyYAML turns 2024-13-01 into a date and fails: point at the line.
+        bad = next((i + 1 for i, ln in enumerate(lines[1:close], start=1) if _impossible_date(ln)), 1)
+        raise PageError([Problem(path, bad, "a value looks like a date but is not one "
+                                            "(write dates as YYYY-MM-DD with a real month and day)")]) from None
+    if not isinstance(post.metadata, dict):
+        raise PageError([Problem(path, 2, "front matter must be `key: value` lines")])
+    rest = lines[close + 1:]
+    blank = next((i for i, ln in enumerate(rest) if ln.strip()), len(rest))
+    return dict(post.metadata), post.content, close + 2 + blank
+
+
+def _impossible_date(line: str) -> bool:
+    m = _DATE_LIKE_RE.match(line)
+    if not m:
+        return False
+    try:
+        dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return False
+    except ValueError:
+        return True
 
 
 def _front_matter_lines(text: str) -> dict[str, int]:
