@@ -186,3 +186,52 @@ def test_interrupted_write_leaves_no_partial_page(tmp_path):
     run_cli(root, "ingest")
     assert not list(papers.glob(".*.tmp"))
     assert all(p.read_text().startswith("---\ntitle:") for p in papers.glob("*.md"))
+
+
+def test_every_edited_field_survives_old_and_new_dumps(tmp_path):
+    """A contributor edits every field; neither the old dumps nor a new dump with
+    other values for the same paper may undo any of it."""
+    root = make_project(tmp_path / "p", dumps={"a.txt": SHARED_ORG},
+                        manifest="dumps:\n  - file: a.txt\n    captured: 2026-05-30\n")
+    run_cli(root, "ingest")
+    (path,) = (root / "content" / "papers").glob("*.md")
+    edited = """---
+title: 'Striped Attention: Faster Ring Attention for Causal Transformers'
+authors:
+- William Brandon
+- Aniruddha Nrusimha
+- Kevin Qian
+et_al: true
+organization: MIT CSAIL
+date: 2023-11-15
+arxiv_category: cs.CL
+arxiv_id: '2311.09431'
+upvotes: 40
+has_code: false
+topics:
+- efficient-attention
+- distributed-training
+topics_curated: true
+sources:
+- file: a.txt
+  line: 2
+---
+
+A corrected abstract, written by a contributor.
+
+## Notes
+
+Compare with Ring Attention; the load imbalance is the whole point.
+"""
+    path.write_text(edited)
+    (root / "sources" / "b.txt").write_text(SHARED_DAILY)
+    (root / "site_config" / "sources.yml").write_text(
+        "dumps:\n  - file: a.txt\n    captured: 2026-05-30\n  - file: b.txt\n    captured: 2025-12-03\n")
+    result = run_cli(root, "ingest")
+    assert result.returncode == 0
+    after = path.read_text()
+    # Every value and the whole body are as edited; the new dump only added its
+    # source and the one field the page lacked (author_count).
+    assert after == edited.replace("  line: 2\n---", "  line: 2\n- file: b.txt\n  line: 1\n---").replace(
+        "et_al: true\n", "et_al: true\nauthor_count: 6\n")
+    assert run_cli(root, "ingest").stdout.count("updated: 0") == 1
