@@ -37,3 +37,30 @@ def test_every_documented_command_runs(tmp_path):
             "flashattention-fast-and-memory-efficient-exact-attention-with-io-awareness"} <= pages
     assert (root / "site" / "papers" / "sparse-upcycling-training-mixture-of-experts-from-dense-checkpoints"
             / "index.html").exists()
+
+
+def readme_commands() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return [line.split("#")[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_readme_make_targets_exist():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    targets = {cmd.split()[1] for cmd in readme_commands() if cmd.startswith("make ")}
+    assert {"site", "test", "serve"} <= targets
+    for target in targets:
+        assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def test_readme_readinglist_commands_run(tmp_path):
+    root = make_project(tmp_path / "proj", copy_sources=True)
+    shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
+    for command in readme_commands():
+        if not command.startswith("readinglist "):
+            continue
+        args = [a for a in shlex.split(command)[1:] if a != "[DUMP...]"]
+        if args[0] == "serve":  # runs until stopped: its help must work
+            args.append("--help")
+        result = run_cli(root, *args)
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
