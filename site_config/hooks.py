@@ -8,9 +8,13 @@ mkdocs.yml, so a plain `mkdocs build` works too.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
+
+from markupsafe import Markup
 
 from readinglist import build as rl_build
 from readinglist import mathml
+from readinglist import searchindex
 from readinglist.render import html_escape
 from readinglist.sitepages import decorate_paper, meta_description
 
@@ -19,19 +23,48 @@ def _data(config):
     return rl_build.current_site_data(Path(config.config_file_path).parent)
 
 
+# Pages whose search entries readinglist writes itself (see searchindex.py).
+_SEARCH = searchindex.Collected()
+
+
 def on_config(config):
     data = _data(config)
+    _SEARCH.reset()
     # Edit links need the repository; without it there are none (no dead links).
-    if config.repo_url and not config.edit_uri:
-        config.edit_uri = "edit/main/content/"
-    elif not config.repo_url:
+    if not config.repo_url:
         config.edit_uri = None
     config.nav = [
         {"Home": "index.md"},
         {"Topics": [{t.name: f"topics/{t.id}.md"} for t in data.taxonomy.topics]},
         {"Timeline": "timeline.md"},
+        {"Stats": "stats.md"},
+        {"People": [{"Authors": "people/authors.md"}, {"Organizations": "people/organizations.md"}]},
+        {"Data": "data.md"},
     ]
     return config
+
+
+def on_env(env, config, files):
+    env.globals["rl_once"] = _render_once()
+    return env
+
+
+def _render_once():
+    """`{% call rl_once(key...) %}` in a template: the body is rendered once per key and build."""
+    rendered = {}
+
+    def key_of(part):
+        if isinstance(part, str):
+            return part
+        return tuple((item.id, str(item.title), item.level, key_of(item.children)) for item in part)
+
+    def rl_once(*key, caller):
+        key = tuple(key_of(part) for part in key)
+        if key not in rendered:
+            rendered[key] = caller()
+        return rendered[key]
+
+    return rl_once
 
 
 def on_files(files, config):
@@ -53,16 +86,53 @@ def on_page_markdown(markdown, page, config, files):
             markdown = decorate_paper(paper, markdown, data.taxonomy,
                                       related=data.related(paper), bibtex=data.bibtex(paper))
             meta["description"] = meta_description(paper)
-            meta["search"] = {"boost": 2}
+            # One entry per paper, written by searchindex (not Material's per-section cut).
+            meta["search"] = {"exclude": True}
+            _SEARCH.papers[paper.slug] = page.url
+            if not meta.get("hide"):
+                meta["rl_nav_once"] = True  # same tabs and sidebar on every paper page
     # Material prints these front-matter values into the page unescaped:
     # a title like `<script>` must arrive as text.
     for key in ("title", "description"):
         if isinstance(meta.get(key), str):
             meta[key] = html_escape(meta[key])
     if isinstance(meta.get("title"), str):
-        page.title = meta["title"]
+        # Markup: already escaped, so templates that escape (`| e`) do not do it twice.
+        page.title = Markup(meta["title"])
+    if page.edit_url and meta.get("generated"):
+        page.edit_url = _generated_edit_url(page, config)
+    if meta.get("generated") and isinstance(meta.get("title"), str):
+        # A listing repeats the papers' titles: found by its own title and description only.
+        boost = (meta.get("search") or {}).get("boost") if isinstance(meta.get("search"), dict) else None
+        _SEARCH.listings.append(searchindex.listing_entry(page.url, meta["title"], meta.get("description"), boost))
+        meta["search"] = {"exclude": True}
     return markdown
+
+
+# Generated pages are not in the repository (.gitignore): "edit this page" opens
+# the hand-written file they are made from, or is left out.
+_GENERATED_FROM = {"index.md": "site_config/home.md", "topics/": "site_config/topics.yml"}
+
+
+def _generated_edit_url(page, config):
+    src = page.file.src_uri
+    source = next((v for k, v in _GENERATED_FROM.items() if src == k or (k.endswith("/") and src.startswith(k))),
+                  None)
+    if source is None:
+        return None
+    root = Path(config.config_file_path).parent.resolve()
+    depth = len(Path(config.docs_dir).resolve().relative_to(root).parts) + src.count("/")
+    return urljoin(page.edit_url, "../" * depth + source)
 
 
 def on_page_content(html, page, config, files):
     return mathml.render_math(html)
+
+
+def on_post_build(config):
+    # Runs after Material's search plugin wrote search_index.json (plugins before hooks).
+    data = _data(config)
+    searchindex.update_site_index(config.site_dir, data.papers, data.taxonomy, _SEARCH)
+    # Feeds, BibTeX, JSON and CSV: files beside the pages, not pages themselves.
+    rl_build.write_site_files(_data(config), Path(config.site_dir), config.site_name,
+                              config.site_url, config.use_directory_urls)

@@ -16,7 +16,13 @@ from .classify import Taxonomy
 from .ingest import load_taxonomy
 from .paper import InputError, Paper, Problem
 from .render import PageError, paper_from_page
+from .citations import bibtex_entries
+from .exports import data_page
+from .people import authors_page, organizations_page
+from .related import related_slugs
+from .sitefiles import site_files
 from .sitepages import generated_hash_ok, home_page, timeline_page, topic_page
+from .stats import stats_page
 from .validate import validate_page
 
 
@@ -31,17 +37,32 @@ class SiteData:
     excluded: dict[str, list[Problem]] = field(default_factory=dict)
 
     _by_slug: Optional[dict[str, Paper]] = None
+    _related: Optional[dict[str, list[str]]] = None
+    _bibtex: Optional[dict[str, str]] = None
 
     def by_slug_cached(self) -> dict[str, Paper]:
         if self._by_slug is None:
             self._by_slug = {p.slug: p for p in self.papers}
         return self._by_slug
 
+    def related_slugs_cached(self) -> dict[str, list[str]]:
+        """Most similar papers by slug; computed once, on first use (it is the costly part)."""
+        if self._related is None:
+            self._related = related_slugs(self.papers)
+        return self._related
+
     def related(self, paper: Paper) -> list[Paper]:
-        return []
+        by_slug = self.by_slug_cached()
+        return [by_slug[s] for s in self.related_slugs_cached().get(paper.slug, [])]
+
+    def bibtex_entries_cached(self) -> dict[str, str]:
+        """BibTeX entry by slug; keys are unique over all papers, so computed for all at once."""
+        if self._bibtex is None:
+            self._bibtex = bibtex_entries(self.papers)
+        return self._bibtex
 
     def bibtex(self, paper: Paper) -> Optional[str]:
-        return None
+        return self.bibtex_entries_cached().get(paper.slug)
 
 
 _CURRENT: Optional[SiteData] = None
@@ -82,7 +103,15 @@ def generated_pages(data: SiteData, intro: str) -> dict[str, str]:
              "timeline.md": timeline_page(data.papers)}
     for topic in data.taxonomy.topics:
         pages[f"topics/{topic.id}.md"] = topic_page(topic.id, data.taxonomy, data.papers)
+    pages["stats.md"] = stats_page(data.papers, data.taxonomy)
+    pages["data.md"] = data_page(len(data.papers), root="../")
+    pages["people/authors.md"] = authors_page(data.papers)
+    pages["people/organizations.md"] = organizations_page(data.papers)
     return pages
+
+
+# Generated pages beyond home, timeline and topics (.gitignore lists them too).
+GENERATED_ONLY_PAGES = ("stats.md", "data.md", "people/authors.md", "people/organizations.md")
 
 
 def hand_edited_generated_pages(project: store.Project) -> list[Problem]:
@@ -90,11 +119,13 @@ def hand_edited_generated_pages(project: store.Project) -> list[Problem]:
     problems = []
     candidates = [project.content / "index.md", project.content / "timeline.md",
                   *sorted((project.content / "topics").glob("*.md"))]
-    for path in candidates:
+    # Pages readinglist alone writes: one without the generated marker was replaced by hand.
+    ours_only = [project.content / rel for rel in GENERATED_ONLY_PAGES]
+    for path in candidates + ours_only:
         if not path.exists():
             continue
         state = generated_hash_ok(path.read_text(encoding="utf-8", errors="replace"))
-        if state is False or (state is None and path.parent.name == "topics"):
+        if state is False or (state is None and (path.parent.name == "topics" or path in ours_only)):
             problems.append(Problem(project.rel(path), 1,
                                     "generated page was edited by hand; it is rebuilt from the papers "
                                     "(change site_config/topics.yml or site_config/home.md instead, "
@@ -113,6 +144,14 @@ def write_generated_pages(data: SiteData) -> int:
         if f"topics/{stale.name}" not in pages and generated_hash_ok(stale.read_text(encoding="utf-8")):
             store.remove_file(stale)
     return written
+
+
+def write_site_files(data: SiteData, site_dir: Path, site_name: str, site_url: Optional[str],
+                     directory_urls: bool = True) -> int:
+    """Write the feeds, BibTeX, JSON and CSV files into the built site (only those that change)."""
+    files = site_files(data.papers, data.taxonomy, site_name, site_url, directory_urls,
+                       entries=data.bibtex_entries_cached())
+    return sum(store.write_text(site_dir / rel, text) for rel, text in files.items())
 
 
 def run_mkdocs(project: store.Project, strict: bool, serve: bool,

@@ -65,6 +65,22 @@ def cmd_serve(args) -> int:
     return run_build(_project(args), strict=False, serve=True, dev_addr=args.dev_addr)
 
 
+def cmd_bench(args) -> int:
+    from .bench import DEFAULT_SEED, bench, format_table
+    from .store import write_text
+    if args.papers < 1:
+        print("error: --papers must be at least 1", file=sys.stderr)
+        return EXIT_UNUSABLE
+    result = bench(_project(args), args.papers, keep=Path(args.keep) if args.keep else None,
+                   browser=not args.no_browser, seed=DEFAULT_SEED if args.seed is None else args.seed,
+                   progress=lambda line: print(f"bench: {line}", file=sys.stderr, flush=True))
+    print(format_table(result))
+    if args.json:
+        import json
+        write_text(Path(args.json), json.dumps(result, indent=1) + "\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="readinglist", formatter_class=HelpFormatter,
@@ -89,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "serve", "Preview the site at http://127.0.0.1:8000 with live reload.",
                  "readinglist serve --dev-addr 127.0.0.1:8001", cmd_serve)
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+
+    p = _command(sub, "bench", "Time ingest and build on N synthetic papers against the bare MkDocs floor.",
+                 "readinglist bench --papers 2000 --json bench.json", cmd_bench)
+    p.add_argument("--papers", type=int, default=2000, metavar="N", help="how many papers (default: 2000)")
+    p.add_argument("--json", metavar="FILE", help="also write every figure as JSON to FILE")
+    p.add_argument("--keep", metavar="DIR", help="work in DIR (empty or new) and keep it, instead of a temporary folder")
+    p.add_argument("--no-browser", action="store_true", help="skip the search timing in headless Chromium")
+    p.add_argument("--seed", type=int, help="seed of the synthetic papers (default: fixed)")
 
     _register_more(sub)
     return parser

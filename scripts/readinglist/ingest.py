@@ -73,8 +73,9 @@ def read_records(project: store.Project, dumps: list[store.DumpEntry],
             summary.errors.append(exc.problem)
             continue
         except FormatError as exc:
-            summary.errors.append(Problem(name, 0, f"not a dump this tool can read: {exc} "
-                                                   "(see CONTRIBUTING.md for the four formats); nothing ingested from it"))
+            summary.errors.append(Problem(name, exc.line, f"not a dump this tool can read: {exc} "
+                                                          "(see CONTRIBUTING.md for the four formats); "
+                                                          "nothing ingested from it"))
             continue
         if entry.format and entry.format != parsed.format:
             summary.warnings.append(Problem(name, 0, f"sources.yml says format {entry.format} but the records "
@@ -84,6 +85,11 @@ def read_records(project: store.Project, dumps: list[store.DumpEntry],
         for raw in parsed.records:
             record, problems = record_from_raw(raw, name, entry.captured)
             summary.warnings.extend(problems)
+            if not record.title or not record.abstract:
+                # Only invisible characters (zero-width spaces, controls): nothing a page could show.
+                what = "title" if not record.title else "abstract"
+                summary.warnings.append(Problem(name, raw.line, f"the paper's {what} holds no visible text; skipped"))
+                continue
             records.append(record)
         summary.dumps.append(DumpReport(name, parsed.format, len(parsed.records)))
         summary.records_read += len(parsed.records)
@@ -170,6 +176,6 @@ def run_ingest(project: store.Project, names: Optional[list[str]] = None,
         records = read_records(project, dumps, summary)
         to_write = plan(project, records, taxonomy, summary)
         if not dry_run:
-            for slug in sorted(to_write):
-                store.write_text(project.papers / f"{slug}.md", render_paper_page(to_write[slug]))
+            store.write_texts((project.papers / f"{slug}.md", render_paper_page(to_write[slug]))
+                              for slug in sorted(to_write))
     return summary

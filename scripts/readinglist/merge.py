@@ -166,10 +166,12 @@ def assign_slugs(papers: list[Paper], taken: set[str]) -> None:
     Papers are visited by (slug, title key, first source), not in dump order, so
     the same set of papers always gets the same slugs; a clash gets -2, -3, ...
     """
+    next_suffix: dict[str, int] = {}  # where the search for a free `-N` resumes: linear for many clashes
     for paper in sorted(papers, key=lambda p: (slugify(p.title), title_key(p.title), p.sources[:1])):
         base = slugify(paper.title)
-        slug, n = base, 2
+        slug, n = base, next_suffix.get(base, 2)
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
+        next_suffix[base] = n
         paper.slug = slug
         taken.add(slug)

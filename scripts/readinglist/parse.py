@@ -14,6 +14,8 @@ may be missing or different.  Anything skipped is reported with its line.
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -37,6 +39,7 @@ KNOWN_CHROME = (
     "Papers",
 )
 _KNOWN_CHROME_SET = {c.casefold() for c in KNOWN_CHROME}
+_CHROME_LONGEST_FIRST = sorted(KNOWN_CHROME, key=len, reverse=True)
 
 # `CLMay 30, 2025Code`: arXiv category glued to a date, optionally to "Code".
 ORG_HEADER_RE = re.compile(r"^(?P<cat>[A-Z]{2})" + MONTH_DAY_YEAR + r"(?P<code>Code)?$")
@@ -77,7 +80,11 @@ class ParsedDump:
 
 
 class FormatError(ValueError):
-    """The text is in none of the known formats."""
+    """The text is in none of the known formats.  `line` points at the evidence (0: none)."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
 
 
 # --------------------------------------------------------------------------- detection
@@ -121,11 +128,59 @@ def detect_format(lines: list[str]) -> str:
     return "blank-pairs" if alone >= inside else "line-pairs"
 
 
+# Files given by mistake.  Their lines would otherwise pass for titles and
+# abstracts (a CSV row is one long line), so they are recognised first.
+_TABLE_COLUMNS = {"title", "abstract", "authors", "author", "summary", "url", "link", "id", "date", "year",
+                  "arxiv_id", "name", "venue", "doi", "published"}
+_COLUMN_NAME_RE = re.compile(r"^[a-z_][a-z0-9_-]*(?: [a-z0-9_-]+){0,2}$")
+_HTML_START_RE = re.compile(r"^\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|\?xml)", re.IGNORECASE)
+
+
+def refuse_other_formats(lines: list[str]) -> None:
+    """FormatError if the text is JSON, JSON Lines, CSV/TSV or HTML: a file given by mistake."""
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        raise FormatError("the file is empty")
+    head = lines[first].strip()
+    if head[:1] in ("{", "["):
+        text = "\n".join(lines[first:]).strip()
+        whole = _json_value(text) if text[-1:] in ("}", "]") else None
+        rows = [ln.strip() for ln in lines[first:first + 20] if ln.strip()]
+        if isinstance(whole, (dict, list)) or (
+                len(rows) >= 2 and all(isinstance(_json_value(r), dict) for r in rows[:2])):
+            raise FormatError("this is JSON, not a copied listing (paste the titles and abstracts as text)",
+                              line=first + 1)
+    if _HTML_START_RE.match(head):
+        raise FormatError("this is a saved HTML page, not copied text (open it in a browser, select the "
+                          "listing and paste it into a .txt file)", line=first + 1)
+    for sep, label in ((",", "CSV"), ("\t", "TSV")):
+        cells = [c.strip().strip('"').strip().casefold() for c in head.split(sep)]
+        row = next((ln for ln in lines[first + 1:] if ln.strip()), "")
+        if (len(cells) >= 2 and all(_COLUMN_NAME_RE.match(c) for c in cells)
+                and sum(c in _TABLE_COLUMNS for c in cells) >= 2
+                and _field_count(row, sep) == len(cells)):
+            raise FormatError(f"this is a {label} table (header {head[:60]!r}), not a copied listing",
+                              line=first + 1)
+
+
+def _json_value(text: str):
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _field_count(row: str, sep: str) -> int:
+    try:
+        return len(next(csv.reader([row], delimiter=sep), []))
+    except csv.Error:  # a field over the csv module's size limit
+        return row.count(sep) + 1
+
+
 def parse_dump(text: str, name: str) -> ParsedDump:
     """Cut `text` (the dump `name`) into raw records.  Raises FormatError."""
     lines = text.split("\n")
-    if not any(ln.strip() for ln in lines):
-        raise FormatError("the file is empty")
+    refuse_other_formats(lines)
     fmt = detect_format(lines)
     parser = {
         "org-listing": _parse_org_listing,
@@ -151,7 +206,13 @@ _NAME_TOKEN_RE = re.compile(
 )
 
 
+# No real name is longer; the cap keeps the title/author split linear in time.
+MAX_NAME_CHARS = 100
+
+
 def _is_author_name(name: str, first: bool) -> bool:
+    if len(name) > MAX_NAME_CHARS:
+        return False
     tokens = name.split(" ")
     if not 1 <= len(tokens) <= 6 or any(not t for t in tokens):
         return False
@@ -178,15 +239,39 @@ def split_title_authors(line: str) -> Optional[tuple[str, list[str], bool, Optio
     et_al = text.endswith(" et al.")
     if et_al:
         text = text[: -len(" et al.")].rstrip()
-    for i in range(1, len(text)):
-        if not text[i].isupper() or text[i - 1].isspace():
-            continue
-        names = text[i:].split(", ")
-        if all(_is_author_name(n, first=(k == 0)) for k, n in enumerate(names)):
-            title = text[:i].strip()
-            if title:
-                return title, names, et_al, organization
+    # Linear time on any line: the names after the first are whole `, `
+    # separated parts at the end, and the first name is at most six tokens
+    # and MAX_NAME_CHARS long, so only the tail of a part can hold the glue point.
+    parts = text.split(", ")
+    later_names_ok = [False] * len(parts)
+    ok = True
+    for k in range(len(parts) - 1, -1, -1):
+        later_names_ok[k] = ok
+        ok = ok and _is_author_name(parts[k], first=False)
+    offset = 0
+    for k, part in enumerate(parts):
+        if later_names_ok[k]:
+            earliest = max(1 - offset, _start_of_last_tokens(part, 6), len(part) - MAX_NAME_CHARS)
+            for j in range(max(earliest, 0), len(part)):
+                i = offset + j
+                if i < 1 or not text[i].isupper() or text[i - 1].isspace():
+                    continue
+                if _is_author_name(part[j:], first=True):
+                    title = text[:i].strip()
+                    if title:
+                        return title, [part[j:], *parts[k + 1:]], et_al, organization
+        offset += len(part) + 2
     return None
+
+
+def _start_of_last_tokens(text: str, count: int) -> int:
+    """Index where the last `count` space-separated tokens of `text` begin."""
+    pos = len(text)
+    for _ in range(count):
+        pos = text.rfind(" ", 0, pos)
+        if pos < 0:
+            return 0
+    return pos + 1
 
 
 def _parse_org_listing(lines: list[str], name: str):
@@ -243,9 +328,11 @@ def _strip_glued_chrome(text: str) -> tuple[str, bool]:
     """`SubscribeInfinite-LLM: …` -> `Infinite-LLM: …`: chrome glued onto a title."""
     stripped = False
     changed = True
-    while changed:
+    passes = 0
+    while changed and passes < len(KNOWN_CHROME):  # bounded: `SubscribeSubscribe…` x 1e6 stays fast
         changed = False
-        for phrase in sorted(KNOWN_CHROME, key=len, reverse=True):
+        passes += 1
+        for phrase in _CHROME_LONGEST_FIRST:
             rest = text[len(phrase):]
             if text.startswith(phrase) and rest and not rest[0].isspace() and not rest[0].islower():
                 text, stripped, changed = rest, True, True

@@ -59,8 +59,12 @@ def _escape_prose(text: str, at_line_start: bool) -> str:
     escaped = "".join(out)
     if at_line_start:
         # Block syntax only counts at the start of a line: lists, rules,
-        # setext underlines, ordered lists.
-        escaped = re.sub(r"^([-+=])", r"\\\1", escaped)
+        # admonitions (`!!!`), ordered lists, and `~~~` fences (`~` has no
+        # backslash escape, so it becomes a character reference).
+        escaped = re.sub(r"^([-+!])", r"\\\1", escaped)
+        escaped = re.sub(r"^~", "&#126;", escaped)
+        # arithmatex reads a block that is all `\[...\]` as display math.
+        escaped = re.sub(r"^\\\[", "&#91;", escaped)
         escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
     return escaped
 
@@ -107,8 +111,13 @@ def html_escape(text: str) -> str:
 
 
 def md_link_text(clean: str) -> str:
-    """Text for inside `[...]` of a link or a table cell: math shown as source."""
-    return _escape_prose(clean.replace("\\$", "$"), at_line_start=False).replace("$", "\\$")
+    """Text for inside `[...]` of a link or a table cell: math shown as source.
+
+    `]` becomes a character reference: Python-Markdown takes a line like
+    `[a\\]: b](x.md)` for a reference definition whatever the backslash says.
+    """
+    escaped = _escape_prose(clean.replace("\\$", "$"), at_line_start=False)
+    return escaped.replace("\\]", "&#93;").replace("$", "\\$")
 
 
 # --------------------------------------------------------------------------- paper pages

@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import yaml
 
@@ -120,17 +121,52 @@ def read_manifest(project: Project) -> list[DumpEntry]:
     return entries
 
 
+# Files that are not text, told apart by their first bytes, so the message
+# can say what the file is.
+_MAGIC = (
+    (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx file)"),
+    (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "a gzip archive"), (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "an Office document"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+# A dump is a few megabytes; anything far bigger was given by mistake.
+MAX_DUMP_BYTES = 256 * 1024 * 1024
+_CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def decode_dump(data: bytes, name: str) -> tuple[str, list[Problem]]:
-    """Text of a dump: UTF-8 (BOM or not), any line ends.  Binary is refused."""
+    """Text of a dump: UTF-8 (BOM or not), any line ends.  Binary is refused.
+
+    UTF-16/UTF-32 with a byte-order mark and Windows-1252 are decoded with a
+    warning; anything else is refused with an InputError saying what it is.
+    """
     problems: list[Problem] = []
     if not data.strip():
         raise InputError(name, "the file is empty; nothing to ingest (remove it from site_config/sources.yml)")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-        problems.append(Problem(name, 0, "encoded as UTF-16; decoded it (save dumps as UTF-8 to silence this)"))
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(name, f"is {what}, not a text dump (copy the listing's text into a .txt file)", line=1)
+    boms = ((b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"), (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+            (b"\xff\xfe", "utf-16-le", "UTF-16"), (b"\xfe\xff", "utf-16-be", "UTF-16"))
+    bom = next((b for b in boms if data.startswith(b[0])), None)
+    if bom is not None:
+        mark, codec, label = bom
+        try:
+            text = data[len(mark):].decode(codec)
+        except UnicodeDecodeError:
+            raise InputError(name, f"starts like {label} text but is not valid {label}; "
+                                   "re-save it as UTF-8") from None
+        problems.append(Problem(name, 0, f"encoded as {label}; decoded it (save dumps as UTF-8 to silence this)"))
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise InputError(name, "contains NUL characters: this is a binary file, not a text dump", line=line)
     else:
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
+            head = data[:4096]
+            if head.count(b"\x00") * 3 >= len(head):
+                raise InputError(name, "looks like UTF-16 text without a byte-order mark; re-save it as UTF-8",
+                                 line=line)
             raise InputError(name, "contains NUL bytes: this is a binary file, not a text dump", line=line)
         try:
             text = data.decode("utf-8-sig")
@@ -143,7 +179,7 @@ def decode_dump(data: bytes, name: str) -> tuple[str, list[Problem]]:
                                  line=line) from None
             problems.append(Problem(name, line, "is not UTF-8; decoded it as Windows-1252 "
                                                 "(check accented letters, or re-save the file as UTF-8)"))
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL_CHARS_RE.findall(text))
     if controls > max(8, len(text) // 1000):
         raise InputError(name, "looks binary (many control characters), not a text dump")
     return text.replace("\r\n", "\n").replace("\r", "\n"), problems
@@ -151,9 +187,16 @@ def decode_dump(data: bytes, name: str) -> tuple[str, list[Problem]]:
 
 def read_dump(path: Path) -> tuple[str, list[Problem]]:
     try:
+        if path.stat().st_size > MAX_DUMP_BYTES:
+            raise InputError(path.name, f"is {path.stat().st_size // (1024 * 1024)} MB; a dump is text of a few "
+                                        "megabytes at most (is this the right file?)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(path.name, "dump file not found (check the name in site_config/sources.yml)") from None
+    except IsADirectoryError:
+        raise InputError(path.name, "is a folder, not a dump file (name a file in site_config/sources.yml)") from None
+    except OSError as exc:
+        raise InputError(path.name, f"cannot be read: {exc.strerror or exc}") from None
     return decode_dump(data, path.name)
 
 
@@ -195,6 +238,63 @@ def write_text(path: Path, text: str) -> bool:
             os.unlink(tmp)
         raise
     return True
+
+
+# Files written between two flushes to disk by write_texts: bounds the memory
+# the texts take while keeping flushes rare (one flush costs about what
+# writing a thousand small files does).
+WRITE_BATCH = 1000
+
+
+def write_texts(items: Iterable[tuple[Path, str]]) -> list[Path]:
+    """Write many files, each atomically, with one flush to disk per batch.
+
+    `write_text` flushes every file (fsync), which costs milliseconds each;
+    for thousands of pages this writes every file of a batch to a temporary
+    file beside its target, flushes them all at once (os.sync), then renames
+    each over its target.  An interruption leaves every target as it was or
+    complete.  Files that already say exactly their text are not touched.
+    Returns the paths written.
+    """
+    written: list[Path] = []
+    batch: list[tuple[Path, bytes]] = []
+    for path, text in items:
+        data = text.encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            pass
+        batch.append((path, data))
+        if len(batch) >= WRITE_BATCH:
+            written += _write_batch(batch)
+            batch = []
+    return written + _write_batch(batch)
+
+
+def _write_batch(batch: list[tuple[Path, bytes]]) -> list[Path]:
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in batch:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if not hasattr(os, "sync"):  # pragma: no cover - Windows: flush each file
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+        if temps and hasattr(os, "sync"):
+            os.sync()
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in temps:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    return [path for _, path in temps]
 
 
 def remove_file(path: Path) -> bool:

@@ -8,25 +8,56 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from typing import Any, Optional
 
 from .classify import Taxonomy
-from .normalize import ARXIV_CATEGORY_RE, ARXIV_ID_RE
+from .normalize import ARXIV_CATEGORY_RE, ARXIV_ID_RE, MATH_RE
 from .paper import FIELD_ORDER, Problem
 from .render import PageError, key_line, split_page
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Raw HTML that would reach readers as markup: tags, comments, processing instructions.
+# Raw HTML that would reach readers as markup: tags, comments, processing
+# instructions, and anything Python-Markdown's inline HTML pattern takes as a
+# tag (`<javascript:alert(1)>`) that is not an http(s)/ftp autolink.
 _RAW_HTML_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|/[A-Za-z]|!--|\?)")
+_INLINE_HTML_RE = re.compile(r"<(?!(?:https?|ftp)://)/?[A-Za-z][^<>@ ]*(?: [^<>]*)?>")
 _LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _SAFE_SCHEME_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[A-Za-z0-9_-]+(?:/|\.md|$))", re.IGNORECASE)
-_ATTR_LIST_RE = re.compile(r"\{:?[^}\n]*\bon[a-z]+\s*=", re.IGNORECASE)
+# attr_list can set any attribute, including href and event handlers.
+_ATTR_LIST_RE = re.compile(r"\{:?[^}\n]*\b(?:on[a-z]+|href|src|srcdoc|x?link:?href|action|formaction|style)\s*=",
+                           re.IGNORECASE)
+# A backslash escape Python-Markdown honours (with the tables extension's `|`):
+# the escaped character is text, never syntax.
+_MD_ESCAPE_RE = re.compile(r"\\[\\`*_{}\[\]()#+\-.!|>]")
 
 
 def _strip_code(body: str) -> str:
     """Body with fenced blocks and inline code blanked (their content is shown as text)."""
     body = re.sub(r"(?ms)^(```|~~~).*?^\1[^\n]*$", lambda m: "\n" * m.group(0).count("\n"), body)
     return re.sub(r"`[^`\n]*`", "``", body)
+
+
+def _live_markup(line: str) -> str:
+    """A body line with what renders as text blanked: backslash escapes, then math.
+
+    Positions are kept, so what is left is exactly the syntax that is live.
+    `$...$` renders as math whatever it holds (and math is rendered safely),
+    so a `<` or `](` inside it is not markup.
+    """
+    line = _MD_ESCAPE_RE.sub("  ", line)
+    return MATH_RE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlevel = 2
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = 3
+
+
+def _show(value: Any) -> str:
+    """A value for a message: short, whatever YAML built (aliases can nest a billion items)."""
+    return _REPR.repr(value)
 
 
 def _check_type(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
@@ -41,28 +72,28 @@ def _check_type(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[
             return "`authors:` must be a list of names (one `- Name` line each)"
     elif key in ("et_al", "has_code", "topics_curated"):
         if not isinstance(value, bool):
-            return f"`{key}:` must be true or false (got {value!r})"
+            return f"`{key}:` must be true or false (got {_show(value)})"
     elif key in ("author_count", "upvotes"):
         if not isinstance(value, int) or isinstance(value, bool) or value < (1 if key == "author_count" else 0):
-            return f"`{key}:` must be a whole number{' of at least 1' if key == 'author_count' else ''} (got {value!r})"
+            return f"`{key}:` must be a whole number{' of at least 1' if key == 'author_count' else ''} (got {_show(value)})"
     elif key == "organization":
         if not isinstance(value, str) or not value.strip():
             return "`organization:` must be text"
     elif key == "date":
         if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
-            return f"`date:` must be a date like 2024-05-30 (got {value!r})"
+            return f"`date:` must be a date like 2024-05-30 (got {_show(value)})"
         if isinstance(value, str):
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                return f"`date:` must be a date like 2024-05-30 (got {value!r})"
+                return f"`date:` must be a date like 2024-05-30 (got {_show(value)})"
     elif key == "arxiv_category":
         if not isinstance(value, str) or not ARXIV_CATEGORY_RE.match(value):
-            return f"`arxiv_category:` must be an arXiv category like cs.CL or stat.ML (got {value!r})"
+            return f"`arxiv_category:` must be an arXiv category like cs.CL or stat.ML (got {_show(value)})"
     elif key == "arxiv_id":
         if not isinstance(value, str) or not ARXIV_ID_RE.match(value):
             return (f"`arxiv_id:` must be an arXiv identifier like '2310.01234' in quotes "
-                    f"(got {value!r}; unquoted, YAML reads 2310.10000 as a number)")
+                    f"(got {_show(value)}; unquoted, YAML reads 2310.10000 as a number)")
     elif key == "topics":
         if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
             return "`topics:` must be a list of topic ids (one `- id` line each)"
@@ -119,7 +150,8 @@ def _body_problems(body: str, path: str, body_line: int) -> list[Problem]:
     code_free = _strip_code(body)
     for offset, line in enumerate(code_free.split("\n")):
         where = body_line + offset
-        if _RAW_HTML_RE.search(line):
+        line = _live_markup(line)
+        if _RAW_HTML_RE.search(line) or _INLINE_HTML_RE.search(line):
             problems.append(Problem(path, where, "raw HTML in the page would be live markup "
                                                  "(write < as &lt; or put it in `backticks`)"))
         for m in _LINK_TARGET_RE.finditer(line):
@@ -128,6 +160,6 @@ def _body_problems(body: str, path: str, body_line: int) -> list[Problem]:
                 problems.append(Problem(path, where, f"link to {target[:40]!r} is not allowed "
                                                      "(links must be http(s), mailto or pages of this site)"))
         if _ATTR_LIST_RE.search(line):
-            problems.append(Problem(path, where, "attribute list with an event handler would be live script "
-                                                 r"(write { as \{)"))
+            problems.append(Problem(path, where, "attribute list that sets a link, style or event handler "
+                                                 r"would be live markup (write { as \{)"))
     return problems
