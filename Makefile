@@ -35,5 +35,12 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/readinglist check
 
+## make bench: time ingest + build on N synthetic papers against the bare MkDocs floor
+## (PAPERS=2000 by default; writes bench-results/bench-$(PAPERS).json; see BENCHMARKS.md)
+PAPERS ?= 2000
+bench: $(STAMP)
+	mkdir -p bench-results
+	$(BIN)/readinglist bench --papers $(PAPERS) --json bench-results/bench-$(PAPERS).json
+
 clean:
 	rm -rf site .pytest_cache

@@ -7,14 +7,18 @@ mkdocs.yml, so a plain `mkdocs build` works too.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 from urllib.parse import urljoin
 
 from markupsafe import Markup
+from mkdocs.plugins import event_priority
 
 from readinglist import build as rl_build
 from readinglist import mathml
 from readinglist import searchindex
+from readinglist.normalize import plain_text
+from readinglist.paper import FIELD_ORDER
 from readinglist.render import html_escape
 from readinglist.sitepages import decorate_paper, meta_description
 
@@ -81,11 +85,17 @@ def on_page_markdown(markdown, page, config, files):
     meta = page.meta
     src = page.file.src_uri
     if src.startswith("papers/") and src.endswith(".md"):
+        # Keys that are not ours (a contributor's `template:` or `hide:`) must not steer
+        # MkDocs: `readinglist check` reports them, and the page builds as any other.
+        for key in [k for k in meta if k not in FIELD_ORDER]:
+            del meta[key]
         paper = data.by_slug_cached().get(src[len("papers/"):-3])
         if paper is not None:
             markdown = decorate_paper(paper, markdown, data.taxonomy,
                                       related=data.related(paper), bibtex=data.bibtex(paper))
             meta["description"] = meta_description(paper)
+            # Clean text to what readers see (`\$` is a dollar), escaped below.
+            meta["title"] = plain_text(paper.title)
             # One entry per paper, written by searchindex (not Material's per-section cut).
             meta["search"] = {"exclude": True}
             _SEARCH.papers[paper.slug] = page.url
@@ -126,7 +136,21 @@ def _generated_edit_url(page, config):
 
 
 def on_page_content(html, page, config, files):
-    return mathml.render_math(html)
+    html = mathml.render_math(html)
+    if page.meta.get("rl_nav_once"):
+        # MkDocs renders every page's HTML before it writes any: at 50,000 papers
+        # holding them all is most of the build's memory.  A paper page's HTML waits
+        # compressed (and its Markdown is done with) until on_page_context.
+        page.markdown = ""
+        return zlib.compress(html.encode("utf-8"), 1)
+    return html
+
+
+@event_priority(100)  # before Material's search plugin reads page.content
+def on_page_context(context, page, config, nav):
+    if isinstance(page.content, bytes):
+        page.content = zlib.decompress(page.content).decode("utf-8")
+    return context
 
 
 def on_post_build(config):

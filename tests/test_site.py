@@ -529,3 +529,38 @@ def test_instant_navigation_and_palette_toggle_in_a_browser(tmp_path, monkeypatc
             assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme
         finally:
             page.close()
+
+
+def test_instant_navigation_through_every_kind_of_page_logs_no_error(built_site, tmp_path, monkeypatch, browser):
+    """Clicking through home, stats (SVG charts with links), timeline, a topic and a paper
+    with instant navigation: no page error and no failed request in the console
+    (Material re-assigns hrefs after each instant load, and probes feeds it takes
+    for language versions: both once broke here)."""
+    from browser import serve
+
+    root = make_project(tmp_path / "proj", copy_pages=True)
+    site = root / "site"
+    site.mkdir()
+    with serve(site) as url:
+        monkeypatch.delenv("READINGLIST_REPO_URL", raising=False)
+        monkeypatch.setenv("READINGLIST_SITE_URL", url)
+        result = run_cli(root, "build")
+        assert result.returncode == 0, result.stderr
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+        page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+        try:
+            page.goto(url)
+            page.evaluate("window.__readinglist_marker = 1")
+            for tab, path in (("Stats", "/stats/"), ("Timeline", "/timeline/"), ("Topics", "/topics/")):
+                page.locator(".md-tabs a", has_text=tab).first.click()
+                page.wait_for_function(f"location.pathname.includes('{path}')")
+                page.wait_for_load_state("networkidle")
+            page.locator("article a[href*='papers/']").first.click()
+            page.wait_for_function("location.pathname.includes('/papers/')")
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.__readinglist_marker") == 1  # never a full reload
+        finally:
+            page.close()
+        assert errors == []

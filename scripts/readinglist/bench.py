@@ -293,14 +293,14 @@ def _settled_results(page, quiet_ms: int = 1500, timeout_s: float = 60) -> list[
     """Result links once the list has stopped changing (each keystroke starts a new search)."""
     last, since, deadline = None, time.monotonic(), time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        now = page.evaluate("() => [document.querySelector('.md-search-result__meta')?.textContent, "
-                            + _RESULT_LINKS_JS + "()]")
+        now = page.evaluate("() => [document.querySelector('.md-search-result__meta')?.textContent, ("
+                            + _RESULT_LINKS_JS + ")()]")
         if now != last:
             last, since = now, time.monotonic()
         elif time.monotonic() - since >= quiet_ms / 1000:
             break
         page.wait_for_timeout(200)
-    return last[1] if last else []
+    return (last[1] if last else None) or []
 
 
 def search_timing(browser, url: str, query: str, checks: dict[str, dict]) -> dict:
@@ -394,6 +394,7 @@ def run_phase(ws: Workspace, name: str, *args: Path) -> dict:
     log = ws.root / "logs" / f"{name}.log"
     cmd = [sys.executable, "-m", "readinglist.bench", name, str(out), *map(str, args)]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    load = _loadavg()
     start = time.perf_counter()
     with open(log, "ab") as handle:
         proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, env=env)
@@ -406,7 +407,15 @@ def run_phase(ws: Workspace, name: str, *args: Path) -> dict:
     result = json.loads(out.read_text(encoding="utf-8"))
     result["wall_s"] = round(wall, 3)
     result["peak_mb"] = round(usage.ru_maxrss / 1024, 1)
+    result["loadavg_before"] = load  # other work on the machine skews a phase: this shows it
     return result
+
+
+def _loadavg() -> Optional[float]:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 # --------------------------------------------------------------------------- measurements
@@ -486,7 +495,7 @@ def run_bench(source: store.Project, n: int, root: Path, browser: bool = True, s
              f"({time.perf_counter() - t0:.1f} s)")
     result: dict[str, Any] = {
         "papers": n, "seed": seed, "records": ws.dumps.records, "repeated": ws.dumps.repeated,
-        "dumps": len(ws.dumps.files), "machine": machine_info(), "versions": versions(),
+        "dumps": len(ws.dumps.files), "machine": machine_info(), "versions": versions(source),
     }
     phases = result["phases"] = {}
     steps = [("ingest", "first ingest", (ws.project,)), ("build", "build", (ws.project,)),
@@ -576,10 +585,18 @@ def machine_info() -> dict:
     return info
 
 
-def versions() -> dict:
+def versions(source: Optional[store.Project] = None) -> dict:
     from importlib import metadata
 
     out = {"python": platform.python_version()}
+    if source is not None:  # which code was measured: the commit, and whether files differed from it
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            git = ["git", "-C", str(source.root)]
+            head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10)
+            dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"],
+                                   capture_output=True, text=True, timeout=10)
+            if head.returncode == 0:
+                out["commit"] = head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
     for dist in ("mkdocs", "mkdocs-material", "Markdown", "PyYAML", "readinglist"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             out[dist] = metadata.version(dist)
@@ -598,7 +615,7 @@ def format_table(result: dict) -> str:
     mb = 1024 * 1024
     lines = [
         f"readinglist bench: {n:,} papers ({result['records']:,} records in {result['dumps']} dumps, "
-        f"{result['repeated']:,} repeated), seed {result['seed']}",
+        f"{result['repeated']:,} repeated), seed {result['seed']}, code {result['versions'].get('commit', '?')}",
         f"  {'stage':<44}{'seconds':>9}",
         _row("first ingest (wall)", first["wall_s"], f"peak {first['peak_mb']:.0f} MB; "
              f"{first['new']:,} pages new, {first['duplicates_merged']:,} duplicates merged, "
@@ -642,6 +659,10 @@ def format_table(result: dict) -> str:
         f"  floor: {sz['floor_bytes'] / mb:.1f} MB in {sz['floor_files']:,} files; search index "
         f"{sz['floor_search_index_bytes'] / mb:.1f} MB ({result['floor_search_entries']:,} entries)",
     ]
+    loads = ", ".join(f"{k} {v['loadavg_before']:.1f}" for k, v in ph.items() if v.get("loadavg_before") is not None)
+    if loads:
+        lines.append(f"  load average before each phase ({os.cpu_count()} CPUs; above that, phases shared the "
+                     f"machine): {loads}")
     if "search" in ph:
         site, fl = ph["search"]["site"], ph["search"]["floor"]
         checks = ", ".join(f"{k} {'found' if v['found'] else 'NOT FOUND'}" for k, v in site["checks"].items())

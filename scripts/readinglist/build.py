@@ -14,6 +14,7 @@ from typing import Optional
 from . import store
 from .classify import Taxonomy
 from .ingest import load_taxonomy
+from .normalize import title_key
 from .paper import InputError, Paper, Problem
 from .render import PageError, paper_from_page
 from .citations import bibtex_entries
@@ -35,6 +36,8 @@ class SiteData:
     papers: list[Paper]
     # Pages left out of the site because they cannot be read safely.
     excluded: dict[str, list[Problem]] = field(default_factory=dict)
+    # Problems of pages that are still built (unknown keys or topics, duplicates).
+    warnings: list[Problem] = field(default_factory=list)
 
     _by_slug: Optional[dict[str, Paper]] = None
     _related: Optional[dict[str, list[str]]] = None
@@ -73,6 +76,7 @@ def load_site_data(project: store.Project) -> SiteData:
     taxonomy = load_taxonomy(project)
     papers: list[Paper] = []
     excluded: dict[str, list[Problem]] = {}
+    warnings: list[Problem] = []
     for slug, text in store.read_pages(project.papers).items():
         path = f"content/papers/{slug}.md"
         problems = validate_page(text, path, slug, taxonomy)
@@ -86,7 +90,25 @@ def load_site_data(project: store.Project) -> SiteData:
             papers.append(paper_from_page(text, path, slug))
         except PageError as exc:
             excluded[slug] = exc.problems
-    return SiteData(project, taxonomy, papers, excluded)
+            continue
+        warnings.extend(problems)
+    warnings.extend(duplicate_pages(papers))
+    return SiteData(project, taxonomy, papers, excluded, warnings)
+
+
+def duplicate_pages(papers: list[Paper]) -> list[Problem]:
+    """Pages whose titles are the same paper (both are built; `check` finds near-duplicates too)."""
+    first: dict[str, str] = {}
+    problems = []
+    for paper in sorted(papers, key=lambda p: p.slug):
+        key = title_key(paper.title)
+        if key in first:
+            problems.append(Problem(f"content/papers/{paper.slug}.md", 0,
+                                    f"has the same title as content/papers/{first[key]}.md (one paper, one page: "
+                                    "merge the two and delete one)"))
+        else:
+            first[key] = paper.slug
+    return problems
 
 
 def current_site_data(project_root: Path) -> SiteData:
@@ -194,6 +216,8 @@ def run_build(project: store.Project, strict: bool = True, serve: bool = False,
             print(f"error: {problem}", file=sys.stderr)
         print(f"error: content/papers/{slug}.md left out of the site until fixed "
               "(run `readinglist check`)", file=sys.stderr)
+    for problem in data.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
     write_generated_pages(data)
     _CURRENT = data
     try:

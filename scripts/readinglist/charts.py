@@ -65,8 +65,19 @@ def _svg(chart_id: str, width: int, height: int, title: str, desc: str) -> ET.El
     return svg
 
 
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("xlink", XLINK_NS)
+
+
 def _maybe_link(parent: ET.Element, href: Optional[str]) -> ET.Element:
-    return _el(parent, "a", href=href) if href else parent
+    # xlink:href, not href: after an instant-navigation page load, Material
+    # re-assigns `el.href` on every `[href]` element, which throws on an SVG
+    # <a> (its href is read-only); `[href]` does not match xlink:href.
+    if not href:
+        return parent
+    link = ET.SubElement(parent, "a")
+    link.set(f"{{{XLINK_NS}}}href", xml_text(href))
+    return link
 
 
 def _to_string(svg: ET.Element) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import classify as classify_stage
-from . import store
+from . import noop, store
 from .merge import PageIndex, assign_slugs, fill_page, merge_records
 from .normalize import record_from_raw, slugify
 from .paper import InputError, Paper, Problem, Record
@@ -173,9 +173,19 @@ def run_ingest(project: store.Project, names: Optional[list[str]] = None,
     dumps = select_dumps(project, names)
     with store.exclusive_lock(project, "readinglist ingest"):
         store.clean_stale_temp_files(project.papers)
+        # A full run over inputs the previous full run left as they were writes
+        # nothing: noop.py knows that from a fingerprint, in a fraction of a second.
+        full = not names and not dry_run
+        paths = [Path(d.file) if Path(d.file).is_absolute() else project.sources / d.file for d in dumps]
+        if full and noop.replay(project, noop.fingerprint(project, paths), summary):
+            return summary
         records = read_records(project, dumps, summary)
         to_write = plan(project, records, taxonomy, summary)
         if not dry_run:
             store.write_texts((project.papers / f"{slug}.md", render_paper_page(to_write[slug]))
                               for slug in sorted(to_write))
+        if full:
+            noop.remember(project, noop.fingerprint(project, paths), summary)
+        elif not dry_run:
+            noop.forget(project)
     return summary

@@ -118,7 +118,12 @@ _MACRO_RE = re.compile(r"\\([A-Za-z]+|[%&#_{}$\\])(?:\{\})?")
 
 
 def clean_text(raw: str) -> str:
-    """Clean one title or abstract from a dump (see module docstring)."""
+    """Clean one title or abstract from a dump (see module docstring).
+
+    U+FFFD (what a decoder leaves for bytes it could not read) is dropped too:
+    it holds nothing, and `check` treats it in a page as a sign of bad bytes.
+    """
+    raw = raw.replace("\ufffd", "")
     text = collapse_whitespace(_strip_control(unicodedata.normalize("NFC", raw)))
     pieces: list[str] = []
     pos = 0

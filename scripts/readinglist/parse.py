@@ -216,9 +216,19 @@ def _is_author_name(name: str, first: bool) -> bool:
     tokens = name.split(" ")
     if not 1 <= len(tokens) <= 6 or any(not t for t in tokens):
         return False
-    if first and (len(tokens) < 2 or not _GIVEN_NAME_RE.match(tokens[0])):
+    if first and (len(tokens) < 2 or not _GIVEN_NAME_RE.match(tokens[0]) or tokens[0][0].islower()):
         return False
-    return all(_NAME_TOKEN_RE.match(t) or t in _NAME_PARTICLES for t in tokens)
+    return all(t in _NAME_PARTICLES or (_NAME_TOKEN_RE.match(t) and _cased_like_a_name(t)) for t in tokens)
+
+
+_NAME_PREFIX_RE = re.compile(r"^(?:Mc|Mac|O'|D'|De|Di|La|Le)(?=[^\W\d_])")
+_NAME_PART_SPLIT_RE = re.compile(r"[-'’.]")
+
+
+def _cased_like_a_name(token: str) -> bool:
+    """No capital inside a part of the name (the regexes only know ASCII case): 'AaÉlodie' is no name."""
+    rest = _NAME_PREFIX_RE.sub("", token)
+    return not any(ch.isupper() for part in _NAME_PART_SPLIT_RE.split(rest) for ch in part[1:])
 
 
 def split_title_authors(line: str) -> Optional[tuple[str, list[str], bool, Optional[str]]]:
@@ -446,10 +456,11 @@ def _pair_units(units: list[tuple[int, str]], name: str, allow_bylines: bool):
                 and looks_like_title(nxt))
         )
         if misaligned:
-            if looks_like_title(text):
+            if looks_like_title(text) and len(text) < MIN_ABSTRACT_CHARS:
                 problems.append(Problem(name, line_no, f"title {_excerpt(text)!r} has no abstract; skipped"))
             else:
-                problems.append(Problem(name, line_no, f"text {_excerpt(text)!r} has no title; skipped"))
+                problems.append(Problem(name, line_no, f"text {_excerpt(text)!r} reads like an abstract "
+                                                       "with no title before it; skipped"))
             i += 1
             continue
         record = RawRecord(line=line_no, title=text, abstract=nxt)

@@ -175,6 +175,10 @@ def split_page(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     python-frontmatter does the parsing (with PyYAML's safe loader, so no tag
     is ever executed); the line arithmetic here only serves messages.
     """
+    # Checking a page and then reading it asks twice in a row: parse the YAML once.
+    if _LAST_SPLIT and _LAST_SPLIT[0] == path and _LAST_SPLIT[1] == text:
+        meta, body, body_line = _LAST_SPLIT[2]
+        return dict(meta), body, body_line
     lines = text.split("\n")
     if not _BOUNDARY_RE.match(lines[0]):
         raise PageError([Problem(path, 1, "the page has no front matter (start it with a `---` line, "
@@ -192,6 +196,11 @@ def split_page(text: str, path: str) -> tuple[dict[str, Any], str, int]:
                                              "(quote values that contain `: `, `#`, or start with a special character)")]) from None
     except yaml.YAMLError as exc:
         raise PageError([Problem(path, 1, f"front matter is not valid YAML: {exc}")]) from None
+    except TypeError:  # python-frontmatter passes the keys as keyword arguments
+        raise PageError([Problem(path, 2, "front matter keys must be words like `title:` "
+                                          "(a key here is a number, a list or empty)")]) from None
+    except RecursionError:
+        raise PageError([Problem(path, 2, "front matter is nested too deeply to read")]) from None
     except ValueError:
         # PyYAML turns 2024-13-01 into a date and fails: point at the line.
         bad = next((i + 1 for i, ln in enumerate(lines[1:close], start=1) if _impossible_date(ln)), 1)
@@ -201,7 +210,11 @@ def split_page(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         raise PageError([Problem(path, 2, "front matter must be `key: value` lines")])
     rest = lines[close + 1:]
     blank = next((i for i, ln in enumerate(rest) if ln.strip()), len(rest))
+    _LAST_SPLIT[:] = [path, text, (dict(post.metadata), post.content, close + 2 + blank)]
     return dict(post.metadata), post.content, close + 2 + blank
+
+
+_LAST_SPLIT: list = []  # [path, text, result] of the last page split_page read
 
 
 def _impossible_date(line: str) -> bool:

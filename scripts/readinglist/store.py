@@ -141,8 +141,11 @@ def decode_dump(data: bytes, name: str) -> tuple[str, list[Problem]]:
     warning; anything else is refused with an InputError saying what it is.
     """
     problems: list[Problem] = []
-    if not data.strip():
+    if not data:
         raise InputError(name, "the file is empty; nothing to ingest (remove it from site_config/sources.yml)")
+    if not data.strip():
+        raise InputError(name, "the file holds only blank lines; nothing to ingest "
+                               "(paste the listing into it, or remove it from site_config/sources.yml)")
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise InputError(name, f"is {what}, not a text dump (copy the listing's text into a .txt file)", line=1)
@@ -206,8 +209,37 @@ def read_pages(folder: Path) -> dict[str, str]:
         return {}
     pages = {}
     for path in sorted(folder.glob("*.md")):
-        pages[path.stem] = path.read_bytes().decode("utf-8", errors="replace")
+        # utf-8-sig: an editor's byte-order mark is not part of the page (MkDocs reads pages the same way).
+        pages[path.stem] = path.read_bytes().decode("utf-8-sig", errors="replace")
     return pages
+
+
+def page_stats(folder: Path) -> list[tuple[str, int, int]]:
+    """(name, size, modification time in ns) of every `*.md` page in `folder`, by name."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.md")):
+        st = path.stat()
+        out.append((path.name, st.st_size, st.st_mtime_ns))
+    return out
+
+
+def read_bytes_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        return b""
+
+
+def read_json_or_none(path: Path):
+    """A JSON file readinglist wrote for itself, or None when missing or unreadable."""
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 # --------------------------------------------------------------------------- writing

@@ -118,6 +118,10 @@ def validate_page(text: str, path: str, slug: str, taxonomy: Optional[Taxonomy])
     if not SLUG_RE.match(slug):
         problems.append(Problem(path, 1, "file name is not a slug (rename it to lower-case words joined by "
                                          "hyphens, e.g. my-paper-title.md)"))
+    if "\ufffd" in text:
+        # store.read_pages decodes bad bytes as U+FFFD; MkDocs would refuse the whole build.
+        problems.append(Problem(path, text.count("\n", 0, text.index("\ufffd")) + 1,
+                                "the page holds bytes that are not UTF-8 (shown as \ufffd); re-save it as UTF-8"))
     try:
         meta, body, body_line = split_page(text, path)
     except PageError as exc:

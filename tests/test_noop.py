@@ -1,0 +1,57 @@
+"""A full ingest over unchanged inputs is answered from a fingerprint (noop.py):
+same report, same exit code, nothing written; any changed input means a full run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from conftest import REPO, make_project, run_cli
+from readinglist import noop
+
+
+def full_report(root):
+    """What a full run prints, with the kept state out of the way."""
+    (root / "content" / noop.STATE_FILE).unlink(missing_ok=True)
+    return run_cli(root, "ingest")
+
+
+def test_second_run_replays_the_report_of_a_full_run(tmp_path):
+    root = make_project(tmp_path / "p", copy_sources=True)
+    shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
+    first = run_cli(root, "ingest")
+    assert first.returncode == 0, first.stderr
+    state = root / "content" / noop.STATE_FILE
+    assert state.exists()
+    before = {p.name: p.stat().st_mtime_ns for p in (root / "content" / "papers").glob("*.md")}
+    replayed = run_cli(root, "ingest")
+    assert {p.name: p.stat().st_mtime_ns for p in (root / "content" / "papers").glob("*.md")} == before
+    full = full_report(root)
+    assert (replayed.returncode, replayed.stdout, replayed.stderr) == (full.returncode, full.stdout, full.stderr)
+    assert "pages new: 0, updated: 0" in replayed.stdout
+
+
+def test_a_changed_input_means_a_full_run(tmp_path):
+    root = make_project(tmp_path / "p", copy_sources=True)
+    shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
+    assert run_cli(root, "ingest").returncode == 0
+    page = sorted((root / "content" / "papers").glob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("topics:", "topics_curated: true\ntopics:", 1),
+                    encoding="utf-8")
+    # The edited page is read again: still valid, still unchanged by ingest.
+    again = run_cli(root, "ingest")
+    assert again.returncode == 0 and "topics_curated: true" in page.read_text(encoding="utf-8")
+    # A page removed by hand comes back: the fingerprint saw it go.
+    page.unlink()
+    back = run_cli(root, "ingest")
+    assert back.returncode == 0 and page.exists() and "pages new: 1" in back.stdout
+
+
+def test_a_dry_run_or_a_single_dump_neither_uses_nor_fakes_the_state(tmp_path):
+    root = make_project(tmp_path / "p", copy_sources=True)
+    shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
+    dry = run_cli(root, "ingest", "--dry-run")
+    assert dry.returncode == 0 and not (root / "content" / noop.STATE_FILE).exists()
+    one = sorted(os.listdir(root / "sources"))[0]
+    assert run_cli(root, "ingest", f"sources/{one}").returncode == 0
+    assert not (root / "content" / noop.STATE_FILE).exists()
