@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Iterable, Optional
 
 from .classify import Taxonomy
-from .normalize import ascii_fold, plain_text
+from .normalize import MATH_RE, ascii_fold, plain_text
 from .paper import Paper
 from .render import dump_yaml, html_escape, md_escape, md_link_text
 
@@ -250,6 +250,10 @@ def decorate_paper(paper: Paper, body: str, taxonomy: Taxonomy,
                    related: Optional[list[Paper]] = None, bibtex: Optional[str] = None) -> str:
     """The Markdown MkDocs renders for a paper: meta line, chips, the page body, links, sources."""
     out = []
+    if MATH_RE.search(paper.title):
+        # Material prints the title as the H1 from page.title, as text; a title
+        # with math (R$^3$-SQL) gets its H1 here, so the math renders.
+        out.append(f"# {md_escape(paper.title)}\n")
     meta = metadata_line(paper)
     if meta:
         out.append(f'<p class="rl-meta" markdown>{meta}</p>\n')
