@@ -19,8 +19,6 @@ import subprocess
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
-
-from readinglist.normalize import MATH_RE
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator, Optional
@@ -30,6 +28,7 @@ import pytest
 from conftest import REPO, make_project, run_cli
 from readinglist import store
 from readinglist.build import load_site_data
+from readinglist.normalize import MATH_RE
 from readinglist.sitepages import MONTH_NAMES, author_summary, newest_first
 
 # --------------------------------------------------------------------------- a tiny DOM
