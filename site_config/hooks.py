@@ -99,8 +99,7 @@ def on_page_markdown(markdown, page, config, files):
             # One entry per paper, written by searchindex (not Material's per-section cut).
             meta["search"] = {"exclude": True}
             _SEARCH.papers[paper.slug] = page.url
-            if not meta.get("hide"):
-                meta["rl_nav_once"] = True  # same tabs and sidebar on every paper page
+            meta["rl_nav_once"] = True  # same tabs and sidebar on every paper page
     # Material prints these front-matter values into the page unescaped:
     # a title like `<script>` must arrive as text.
     for key in ("title", "description"):

@@ -275,6 +275,7 @@ _RESULT_LINKS_JS = """() => Array.from(document.querySelectorAll('.md-search-res
 
 def _fresh_page(browser, url: str):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script(_WORKER_PROBE_JS)
     page.goto(url, wait_until="load")
     page.evaluate(_PROBE_JS)
     page.click("input.md-search__input", timeout=10_000)
@@ -289,18 +290,32 @@ def _type_and_wait(page, query: str) -> float:
     return page.evaluate("() => (window.__rl.t1 - window.__rl.t0) / 1000")
 
 
-def _settled_results(page, quiet_ms: int = 1500, timeout_s: float = 60) -> list[str]:
-    """Result links once the list has stopped changing (each keystroke starts a new search)."""
-    last, since, deadline = None, time.monotonic(), time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        now = page.evaluate("() => [document.querySelector('.md-search-result__meta')?.textContent, ("
-                            + _RESULT_LINKS_JS + ")()]")
-        if now != last:
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet_ms / 1000:
-            break
-        page.wait_for_timeout(200)
-    return (last[1] if last else None) or []
+# Counts the queries Material's page sends its search worker and the results that come
+# back: each keystroke is a query, and on a large index the worker lags behind typing.
+_WORKER_PROBE_JS = """(() => {
+  const Original = window.Worker;
+  window.__rlQueries = {sent: 0, done: 0};
+  window.Worker = function (url, options) {
+    const worker = new Original(url, options);
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (message, ...rest) => {
+      if (message && message.type === 2) window.__rlQueries.sent++;
+      return post(message, ...rest);
+    };
+    worker.addEventListener('message', e => { if (e.data && e.data.type === 3) window.__rlQueries.done++; });
+    return worker;
+  };
+  window.Worker.prototype = Original.prototype;
+})();"""
+
+
+def _settled_results(page, timeout_s: float = 120) -> list[str]:
+    """Result links once the worker has answered every query typed (then a moment to render)."""
+    page.wait_for_function("() => window.__rlQueries && window.__rlQueries.sent > 0 "
+                           "&& window.__rlQueries.sent === window.__rlQueries.done",
+                           timeout=timeout_s * 1000, polling=100)
+    page.wait_for_timeout(500)
+    return page.evaluate(_RESULT_LINKS_JS) or []
 
 
 def search_timing(browser, url: str, query: str, checks: dict[str, dict]) -> dict:
@@ -455,7 +470,9 @@ def search_queries(ws: Workspace) -> dict:
 
     def findable(i: int) -> bool:  # a name a visitor would type: unique, no short parts
         first = ws.papers[i].authors[0]
-        return names[first] == 1 and families[first.split()[-1]] == 1 and all(len(x) >= 4 for x in first.split())
+        # No hyphen: Material reads `Jean-Luc` as `jean -luc*`, "without luc" (a Material quirk).
+        return (names[first] == 1 and families[first.split()[-1]] == 1 and "-" not in first
+                and all(len(x) >= 4 for x in first.split()))
 
     org = [i for i in order if ws.dumps.home_formats[i] == "org-listing"]
     pick = next((i for i in org if findable(i)), org[0])
