@@ -8,14 +8,14 @@ Chromium.  Without it the browser tests skip, unless READINGLIST_REQUIRE_BROWSER
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
+
+# serve(dir) -> base URL: the benchmark serves sites the same way, so one implementation.
+from readinglist.bench import serve  # noqa: F401
 
 CHROMIUM = os.environ.get("READINGLIST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,25 +30,6 @@ def require_chromium() -> None:
     if os.environ.get("READINGLIST_REQUIRE_BROWSER") == "1":
         pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     pytest.skip(f"Chromium not found at {CHROMIUM}")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve `directory` on a free loopback port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ small project of their own.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -503,20 +504,28 @@ def test_edit_links_only_with_a_repository_url(tmp_path, monkeypatch):
     assert "/reading-list/timeline/" in hrefs
 
 
-@pytest.mark.browser
-def test_instant_navigation_and_palette_toggle_in_a_browser(tmp_path, monkeypatch, browser):
-    """Material intercepts links only on its own site_url (scheme and host, *and* port),
-    so this site is built for the address it is served from."""
+@contextlib.contextmanager
+def served_build(root: Path, monkeypatch):
+    """Build `root`'s site for the loopback address it is then served from: Material
+    intercepts links only on its own site_url (scheme, host *and* port)."""
     from browser import serve
 
-    root, topic = small_project(tmp_path)
     site = root / "site"
-    site.mkdir()
+    site.mkdir(exist_ok=True)
     with serve(site) as url:
         monkeypatch.delenv("READINGLIST_REPO_URL", raising=False)
         monkeypatch.setenv("READINGLIST_SITE_URL", url)
         result = run_cli(root, "build")
         assert result.returncode == 0, result.stderr
+        yield url
+
+
+@pytest.mark.browser
+def test_instant_navigation_and_palette_toggle_in_a_browser(tmp_path, monkeypatch, browser):
+    """Material intercepts links only on its own site_url (scheme and host, *and* port),
+    so this site is built for the address it is served from."""
+    root, topic = small_project(tmp_path)
+    with served_build(root, monkeypatch) as url:
         page = browser.new_page()
         try:
             page.goto(url)
@@ -540,16 +549,8 @@ def test_instant_navigation_through_every_kind_of_page_logs_no_error(built_site,
     with instant navigation: no page error and no failed request in the console
     (Material re-assigns hrefs after each instant load, and probes feeds it takes
     for language versions: both once broke here)."""
-    from browser import serve
-
     root = make_project(tmp_path / "proj", copy_pages=True)
-    site = root / "site"
-    site.mkdir()
-    with serve(site) as url:
-        monkeypatch.delenv("READINGLIST_REPO_URL", raising=False)
-        monkeypatch.setenv("READINGLIST_SITE_URL", url)
-        result = run_cli(root, "build")
-        assert result.returncode == 0, result.stderr
+    with served_build(root, monkeypatch) as url:
         page = browser.new_page()
         errors = []
         page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
