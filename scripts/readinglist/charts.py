@@ -89,16 +89,6 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def nice_ticks(maximum: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least `maximum`."""
-    if maximum <= 0:
-        return [0.0, 1.0]
-    raw = maximum / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    return [i * step for i in range(int(math.ceil(maximum / step)) + 1)]
-
-
 # --------------------------------------------------------------------------- bars
 
 

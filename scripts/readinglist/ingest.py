@@ -162,7 +162,6 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
     for paper in new_papers:
         to_write[paper.slug] = paper
         summary.new.append(paper.slug)
-    summary.unchanged += 0
     return to_write
 
 
