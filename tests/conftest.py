@@ -26,6 +26,8 @@ def make_project(root: Path, dumps: dict[str, str | bytes] | None = None,
     if copy_pages:
         shutil.copytree(REPO / "content" / "papers", root / "content" / "papers",
                         ignore=shutil.ignore_patterns(".*"))
+        # The pages' committed record of who filed them (filings.py) travels with them.
+        shutil.copy(REPO / "content" / ".filed-by-rules.yml", root / "content" / ".filed-by-rules.yml")
     else:
         (root / "content" / "papers").mkdir(parents=True)
     sources = root / "sources"

@@ -99,12 +99,26 @@ def test_duplicates_exact_and_near(pages_project):
     assert "near-identical title to" in out and "typo.md" in out
 
 
-def test_uncurated_topics_that_rules_would_change(pages_project):
+def test_filings_that_differ_from_the_rules_are_notes_not_problems(pages_project):
+    """A person's filing is never an error: check tells where people and rules differ, and exits 0."""
     root, write = pages_project
-    write("refiled.md", GOOD.replace("A Good Paper About Quantization", "Speculative Decoding Made Fast")
-          .replace("topics_curated: true\n", ""))
-    out = check(root).stdout
-    assert "content/papers/refiled.md:6: topics differ from the filing rules" in out
+    (root / "content" / ".filed-by-rules.yml").write_text(
+        "edited-by-hand: [quantization]\nrefiled-by-rules: [quantization]\n", encoding="utf-8")
+    uncurated = GOOD.replace("topics_curated: true\n", "")
+    write("edited-by-hand.md", uncurated.replace("A Good Paper About Quantization", "Edited By Hand")
+          .replace("- quantization", "- hardware"))
+    write("refiled-by-rules.md", uncurated.replace("A Good Paper About Quantization", "Speculative Decoding Made Fast")
+          .replace("We quantize", "We draft tokens and verify them; we quantize"))
+    write("curated.md", GOOD.replace("A Good Paper About Quantization", "Curated But Unlike The Rules")
+          .replace("- quantization", "- hardware"))
+    result = check(root)
+    out = result.stdout
+    assert result.returncode == 0, out
+    assert "note: content/papers/edited-by-hand.md:6: topics edited by a person: the next ingest keeps them" in out
+    assert "note: content/papers/refiled-by-rules.md:6: the rules now file it under" in out
+    assert "fast-decoding" in out and "the next ingest re-files it" in out
+    assert "note: content/papers/curated.md:6: filed by a person; the rules would file it under quantization" in out
+    assert "3 notes on topic filings" in out
 
 
 def test_check_named_pages_only(pages_project):

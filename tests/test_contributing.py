@@ -27,6 +27,8 @@ def test_every_documented_command_runs(tmp_path):
     shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
     (root / "tests" / "golden").mkdir(parents=True)
     shutil.copy(REPO / "tests" / "golden" / "contributing.bib", root / "tests" / "golden")
+    shutil.copy(REPO / "tests" / "known_filings.yml", root / "tests")
+    shutil.copytree(REPO / "tests" / "topics-dev", root / "tests" / "topics-dev")
     for command in documented_commands():
         result = run_cli(root, *shlex.split(command)[1:])
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"

@@ -88,6 +88,7 @@ def _write_new(project: store.Project, candidates: list[tuple[str, Paper]], taxo
                 continue
             accepted.append(paper)
         assign_slugs(accepted, set(store.read_pages(project.papers)))
+        filed_by_rules: dict[str, list[str]] = {}
         for paper in accepted:
             path = f"content/papers/{paper.slug}.md"
             text = render_paper_page(paper)
@@ -97,6 +98,13 @@ def _write_new(project: store.Project, candidates: list[tuple[str, Paper]], taxo
                 continue
             store.write_text(project.papers / f"{paper.slug}.md", text)
             outcome.added.append(f"{path} (topics: {', '.join(paper.topics)})")
+            if not paper.topics_curated:
+                filed_by_rules[paper.slug] = list(paper.topics)
+        if filed_by_rules:
+            # The rules filed these: record it, so a later edit of `topics:` reads as a person's (filings.py).
+            ledger = store.read_ledger(project)
+            if ledger is not None:
+                store.write_ledger(project, {**ledger, **filed_by_rules})
     return outcome
 
 

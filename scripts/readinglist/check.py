@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -91,12 +92,6 @@ def check_pages(texts: dict[str, str], taxonomy: Taxonomy, only: Optional[set[st
             continue
         if paper.title:
             titles[slug] = paper.title
-        if selected and paper.title and not paper.topics_curated and paper.topics:
-            expected = classify(paper.title, paper.abstract, taxonomy)
-            if sorted(paper.topics) != sorted(expected) and all(t in taxonomy.ids for t in paper.topics):
-                problems.append(Problem(path, key_line(text, "topics"),
-                                        f"topics differ from the filing rules ({', '.join(expected)}), so the next "
-                                        "ingest would change them (add `topics_curated: true` to keep yours)"))
     for a, b, exact in near_duplicates(titles):
         if only is not None and a not in only and b not in only:
             continue
@@ -108,7 +103,42 @@ def check_pages(texts: dict[str, str], taxonomy: Taxonomy, only: Optional[set[st
     return problems
 
 
-def run_check(project: store.Project, paths: list[str]) -> list[Problem]:
+def filing_notes(texts: dict[str, str], taxonomy: Taxonomy, ledger: Optional[dict[str, list[str]]],
+                 only: Optional[set[str]] = None) -> list[Problem]:
+    """Where a person's filing and the rules' differ: information, not problems (filings.py)."""
+    notes = []
+    for slug, text in sorted(texts.items()):
+        if only is not None and slug not in only:
+            continue
+        path = f"content/papers/{slug}.md"
+        try:
+            paper = paper_from_page(text, path, slug)
+        except PageError:
+            continue
+        if not paper.title or not paper.topics or any(t not in taxonomy.ids for t in paper.topics):
+            continue
+        rules = classify(paper.title, paper.abstract, taxonomy)
+        if sorted(rules) == sorted(paper.topics):
+            continue
+        line = key_line(text, "topics")
+        if paper.topics_curated:
+            notes.append(Problem(path, line, f"filed by a person; the rules would file it under {', '.join(rules)}"))
+        elif ledger is not None and sorted(ledger.get(slug, [])) != sorted(paper.topics):
+            notes.append(Problem(path, line, "topics edited by a person: the next ingest keeps them and marks "
+                                             "the page topics_curated"))
+        else:
+            notes.append(Problem(path, line, f"the rules now file it under {', '.join(rules)}: the next ingest "
+                                             "re-files it (edit `topics:` to file it yourself)"))
+    return notes
+
+
+@dataclass
+class CheckResult:
+    problems: list[Problem]
+    notes: list[Problem]  # worth knowing, not wrong (exit 0)
+
+
+def run_check(project: store.Project, paths: list[str]) -> CheckResult:
     taxonomy = load_taxonomy(project)
     texts = store.read_pages(project.papers)
     only: Optional[set[str]] = None
@@ -128,4 +158,5 @@ def run_check(project: store.Project, paths: list[str]) -> list[Problem]:
     problems = check_pages(texts, taxonomy, only)
     if only is None:
         problems.extend(hand_edited_generated_pages(project))
-    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+    notes = filing_notes(texts, taxonomy, store.read_ledger(project), only)
+    return CheckResult(sorted(set(problems), key=lambda p: (p.path, p.line, p.message)), notes)

@@ -11,13 +11,17 @@ import sys
 
 def cmd_check(args, project) -> int:
     from .check import run_check
-    problems = run_check(project(args), args.pages)
+    result = run_check(project(args), args.pages)
+    problems = result.problems
     for problem in problems:
         print(problem)
+    for note in result.notes:
+        print(f"note: {note}")
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
         return 1
-    print("all pages are fine")
+    print("all pages are fine" + (f" ({len(result.notes)} note{'s' if len(result.notes) != 1 else ''} on "
+                                   "topic filings above)" if result.notes else ""))
     return 0
 
 
@@ -54,6 +58,26 @@ def cmd_classify(args, project) -> int:
     return 0
 
 
+def cmd_topics_eval(args, project) -> int:
+    from .topics import run_eval
+    lines, data = run_eval(project(args), args.file, fold=args.fold, abstract=args.abstract)
+    for line in lines:
+        print(line)
+    if args.json:
+        import json
+        from pathlib import Path
+        from .store import write_text
+        write_text(Path(args.json), json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_topics_train(args, project) -> int:
+    from .topics import run_train
+    for line in run_train(project(args), args.file):
+        print(line)
+    return 0
+
+
 def register(sub, command, project) -> None:
     p = command(sub, "check", "Validate paper pages: front matter, types, topics, duplicates, live HTML.",
                 "readinglist check                                   # every page\n"
@@ -85,3 +109,27 @@ def register(sub, command, project) -> None:
                 "readinglist classify content/papers/zero-bubble-pipeline-parallelism.md",
                 lambda a: cmd_classify(a, project))
     p.add_argument("page", help="a page under content/papers/ (or its slug)")
+
+    p = command(sub, "topics", "Measure the topic filing on labelled papers, or retrain its title model.",
+                "readinglist topics eval tests/known_filings.yml\n"
+                "readinglist topics eval ../shared/topics-dev/papers.jsonl --fold test",
+                lambda a: (a.topics_parser.print_help(), 2)[1])
+    p.set_defaults(topics_parser=p)
+    topics = p.add_subparsers(dest="topics_command", metavar="ACTION")
+    q = command(topics, "eval", "Score the filing against labelled papers: agreement, F1, per-topic precision and "
+                "recall, `other`, confusions.",
+                "readinglist topics eval tests/known_filings.yml          # the seed papers, with their abstracts\n"
+                "readinglist topics eval tests/topics-dev/papers.jsonl    # titles, as filed today\n"
+                "readinglist topics eval ../shared/topics-dev/papers.jsonl --fold test   # held-out lists",
+                lambda a: cmd_topics_eval(a, project))
+    q.add_argument("file", help="labelled papers: JSON Lines (title, topics, sources) or a known-filings YAML")
+    q.add_argument("--fold", choices=("test", "cv"),
+                   help="retrain the title model without the scored lists first (site_config/topics-split.yml): "
+                        "`test` scores the held-out test fold, `cv` each cross-validation fold")
+    q.add_argument("--abstract", default=None,
+                   help="abstract for papers that have none (default: a neutral sentence naming no topic)")
+    q.add_argument("--json", metavar="OUT", help="also write every figure as JSON to OUT")
+    q = command(topics, "train", "Learn the title model from labelled titles into site_config/topic-model.json.",
+                "readinglist topics train ../shared/topics-dev/papers.jsonl",
+                lambda a: cmd_topics_train(a, project))
+    q.add_argument("file", help="labelled titles, JSON Lines (title, topics, sources)")

@@ -15,11 +15,13 @@ from typing import Optional
 
 from . import classify as classify_stage
 from . import noop, store
+from .filings import Ledger, refile
 from .merge import PageIndex, assign_slugs, fill_page, merge_records
 from .normalize import record_from_raw, slugify
 from .paper import InputError, Paper, Problem, Record
 from .parse import FormatError, parse_dump
 from .render import PageError, paper_from_page, render_paper_page
+from .topicmodel import MODEL_FILE, ModelError, TitleModel
 from .validate import validate_page
 
 
@@ -40,9 +42,14 @@ class IngestSummary:
     unchanged: int = 0
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    # pages a person re-filed since the rules last did: their topics are kept and now marked curated
+    curated_now: list[str] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [f"{d.name}: {d.format}, {d.records} records" for d in self.dumps]
+        out += [f"kept: content/papers/{slug}.md: its topics were changed by a person, so the rules leave them "
+                "alone (marked topics_curated: true)" for slug in self.curated_now]
         out.append(
             f"records read: {self.records_read}; pages new: {len(self.new)}, updated: {len(self.updated)}, "
             f"unchanged: {self.unchanged}; duplicates merged: {self.duplicates_merged}; "
@@ -51,10 +58,19 @@ class IngestSummary:
 
 
 def load_taxonomy(project: store.Project) -> classify_stage.Taxonomy:
+    """topics.yml, with the title model beside it when there is one."""
     path = project.config / "topics.yml"
     data = store.read_yaml(path, project)
+    model_path = project.config / MODEL_FILE
+    model = None
+    model_data = store.read_json(model_path, project, missing_ok=True)
+    if model_data is not None:
+        try:
+            model = TitleModel.from_data(model_data)
+        except ModelError as exc:
+            raise InputError(project.rel(model_path), f"{exc} (retrain it: readinglist topics train)") from None
     try:
-        return classify_stage.taxonomy_from_data(data)
+        return classify_stage.taxonomy_from_data(data, model)
     except classify_stage.TaxonomyError as exc:
         raise InputError(project.rel(path), str(exc)) from None
 
@@ -134,7 +150,7 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
         pages[slug] = paper
     index = PageIndex.of(pages)
 
-    to_write: dict[str, Paper] = {}
+    filled: dict[str, Paper] = dict(pages)
     new_papers: list[Paper] = []
     for paper in merged.papers:
         slug = index.find(paper)
@@ -143,25 +159,32 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
                                             "page has problems, so ingest left it alone; run `readinglist check`"))
             continue
         if slug is None:
-            paper.topics = classify_stage.classify(paper.title, paper.abstract, taxonomy)
             new_papers.append(paper)
             continue
-        current = pages[slug]
-        updated = fill_page(current, paper)
-        if not updated.topics_curated:
-            updated.topics = classify_stage.classify(updated.title, updated.abstract, taxonomy)
-        if updated != current:
-            to_write[slug] = updated
-            summary.updated.append(slug)
-        else:
-            summary.unchanged += 1
+        filled[slug] = fill_page(pages[slug], paper)
     for slug in sorted(broken):
         summary.warnings.append(Problem(f"content/papers/{slug}.md", 0,
                                         "page has problems, so ingest left it alone; run `readinglist check`"))
     assign_slugs(new_papers, set(pages) | broken)
     for paper in new_papers:
-        to_write[paper.slug] = paper
-        summary.new.append(paper.slug)
+        filled[paper.slug] = paper
+
+    # Topics: the rules file every page no person has re-filed (filings.py).
+    known = store.read_ledger(project)
+    refiled = refile(filled, known, lambda page: classify_stage.classify(page.title, page.abstract, taxonomy))
+    summary.curated_now = refiled.curated_now
+    # A page with problems keeps its record until it is fixed.
+    summary.ledger = {**{slug: known[slug] for slug in broken if known and slug in known}, **refiled.ledger}
+    to_write: dict[str, Paper] = {}
+    for slug, paper in refiled.pages.items():
+        if slug not in pages:
+            to_write[slug] = paper
+            summary.new.append(slug)
+        elif paper != pages[slug]:
+            to_write[slug] = paper
+            summary.updated.append(slug)
+        else:
+            summary.unchanged += 1
     return to_write
 
 
@@ -183,6 +206,9 @@ def run_ingest(project: store.Project, names: Optional[list[str]] = None,
         if not dry_run:
             store.write_texts((project.papers / f"{slug}.md", render_paper_page(to_write[slug]))
                               for slug in sorted(to_write))
+            # After the pages: a run killed in between leaves pages that show
+            # the rules' filing, which filings.refile never takes for a person's.
+            store.write_ledger(project, summary.ledger)
         if full:
             noop.remember(project, noop.fingerprint(project, paths), summary)
         elif not dry_run:

@@ -23,7 +23,9 @@ from typing import Any, Optional
 import yaml
 
 from . import store
+from .filings import LEDGER_FILE
 from .paper import Problem
+from .topicmodel import MODEL_FILE
 
 STATE_FILE = ".readinglist-ingest.json"
 VERSION = 1
@@ -39,7 +41,9 @@ def _code_digest() -> str:
 def fingerprint(project: store.Project, dump_paths: list[Path]) -> str:
     """Everything a full ingest reads, digested."""
     digest = hashlib.sha256(_code_digest().encode())
-    for path in (project.config / "sources.yml", project.config / "topics.yml", *dump_paths):
+    # Everything the filing reads too: the title model, and who filed which page.
+    for path in (project.config / "sources.yml", project.config / "topics.yml", project.config / MODEL_FILE,
+                 project.content / LEDGER_FILE, *dump_paths):
         digest.update(b"\0file\0" + str(path).encode() + b"\0")
         digest.update(store.read_bytes_or_empty(path))
     for name, size, mtime in store.page_stats(project.papers):

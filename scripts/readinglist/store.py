@@ -214,6 +214,11 @@ def read_pages(folder: Path) -> dict[str, str]:
     return pages
 
 
+def read_page(path: Path) -> str:
+    """One page's text (as read_pages reads each)."""
+    return path.read_bytes().decode("utf-8-sig", errors="replace")
+
+
 def page_stats(folder: Path) -> list[tuple[str, int, int]]:
     """(name, size, modification time in ns) of every `*.md` page in `folder`, by name."""
     if not folder.is_dir():
@@ -230,6 +235,62 @@ def read_bytes_or_empty(path: Path) -> bytes:
         return path.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         return b""
+
+
+def read_json(path: Path, project: Project, missing_ok: bool = False):
+    """A JSON file people or tools keep in the project, or one clear InputError (None if missing and allowed)."""
+    import json
+
+    rel = project.rel(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise InputError(rel, "file is missing") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(rel, f"cannot be read: {exc}") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise InputError(rel, f"not valid JSON: {exc}") from None
+
+
+def read_jsonl(path: Path) -> list:
+    """Every line of a JSON Lines file, parsed; InputError names the first bad line."""
+    import json
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot be read: {exc}") from None
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except ValueError as exc:
+            raise InputError(str(path), f"not a JSON line: {exc}", line=number) from None
+    return out
+
+
+def read_ledger(project: Project):
+    """content/.filed-by-rules.yml (filings.py), or None when there is none yet."""
+    from .filings import LEDGER_FILE, ledger_from_data
+
+    path = project.content / LEDGER_FILE
+    if not path.exists():
+        return None
+    return ledger_from_data(read_yaml(path, project))
+
+
+def write_ledger(project: Project, ledger: dict) -> bool:
+    from .filings import LEDGER_FILE, ledger_to_text
+
+    return write_text(project.content / LEDGER_FILE, ledger_to_text(ledger))
 
 
 def read_json_or_none(path: Path):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import store
-from .classify import score_topics
+from .classify import decide, evidence, find_terms
 from .ingest import load_taxonomy
 from .paper import InputError
 from .render import PageError, paper_from_page
@@ -55,18 +55,38 @@ def search_papers(project: store.Project, query: str, limit: int = 10) -> list[H
 
 
 def explain_filing(project: store.Project, page: str) -> list[str]:
+    """Why the filing puts a page where it does: the terms per topic, or the title words that decided."""
     taxonomy = load_taxonomy(project)
     slug = Path(page).stem
     path = project.papers / f"{slug}.md"
     if not path.exists():
         raise InputError(page, "no such page under content/papers/")
-    paper = paper_from_page(path.read_text(encoding="utf-8"), f"content/papers/{slug}.md", slug)
+    text = store.read_page(path)
+    try:
+        paper = paper_from_page(text, f"content/papers/{slug}.md", slug)
+    except PageError as exc:
+        raise InputError(f"content/papers/{slug}.md", f"{exc} (fix the page first: readinglist check)") from None
+    decision = decide(paper.title, paper.abstract, taxonomy)
     lines = [f"{paper.title}", f"page topics: {', '.join(paper.topics) or '(none)'}"
-             + (" (curated: the rules do not change them)" if paper.topics_curated else "")]
-    filings = score_topics(paper.title, paper.abstract, taxonomy)
-    if not filings:
-        lines.append("rules: no topic reaches its threshold, so the paper is filed under other")
-    for rank, f in enumerate(filings):
-        kept = "filed" if rank < taxonomy.max_topics else f"not filed (only the best {taxonomy.max_topics} are kept)"
-        lines.append(f"  {f.topic}: score {f.score} ({kept}) from {', '.join(f.hits)}")
+             + (" (curated: a person chose them, the rules leave them alone)" if paper.topics_curated else "")]
+    lines.append(f"the filing says: {', '.join(decision.topics)} ({decision.reason})")
+    found = find_terms(paper.title, paper.abstract, taxonomy)
+    for f in evidence(found, taxonomy):
+        minimum = taxonomy.get(f.topic).min_score
+        state = "filed" if f.topic in decision.topics else ("reaches its score" if f.score >= minimum
+                                                             else f"below its score of {minimum}")
+        lines.append(f"  {f.topic}: score {f.score} ({state}) from {', '.join(f.hits)}")
+    if decision.model_evidence:
+        lines.append("  title words that weighed most: "
+                     + ", ".join(f"{w.lstrip('~')} ({weight:+.2f})" for w, weight in decision.model_evidence))
+    untrusted = [t.name for t in taxonomy.index.terms if t.name in found_names(found, taxonomy, title=True)
+                 and not taxonomy.trusted_in_titles(t)]
+    if untrusted:
+        lines.append(f"  in the title but counted in abstracts only (titles of fewer than two lists use them): "
+                     f"{', '.join(untrusted)}")
     return lines
+
+
+def found_names(found, taxonomy, title: bool) -> set[str]:
+    table = found.title if title else found.abstract
+    return {taxonomy.index.terms[n].name for n in table}
