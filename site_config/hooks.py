@@ -14,13 +14,13 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 from mkdocs.plugins import event_priority
 
-from readinglist import build as rl_build
-from readinglist import mathml
-from readinglist import searchindex
-from readinglist.normalize import plain_text
+from readinglist.site import build as rl_build
+from readinglist.site import mathml
+from readinglist.site import search as searchindex
+from readinglist.text import plain_text
 from readinglist.paper import FIELD_ORDER
-from readinglist.render import html_escape
-from readinglist.sitepages import decorate_paper, meta_description
+from readinglist.text import html_escape
+from readinglist.site.pages import decorate_paper, meta_description
 
 
 def _data(config):

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from conftest import REPO, run_cli
-from readinglist import synth
-from readinglist.parse import parse_dump
+from readinglist.bench import synth
+from readinglist.ingest.parse import parse_dump
 
 pytestmark = pytest.mark.slow
 

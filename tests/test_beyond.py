@@ -27,13 +27,13 @@ import pytest
 
 from conftest import run_cli
 from readinglist import store
-from readinglist.build import load_site_data
-from readinglist.charts import Bar, Point, bar_chart, scatter_chart, small_multiples
-from readinglist.citations import bibtex_entries, bibtex_file, citation_keys
-from readinglist.exports import FIELDS, paper_records, papers_csv, papers_json
-from readinglist.feeds import FEED_SIZE, atom_feed
+from readinglist.site.build import load_site_data
+from readinglist.site.charts import Bar, Point, bar_chart, scatter_chart, small_multiples
+from readinglist.site.citations import bibtex_entries, bibtex_file, citation_keys
+from readinglist.site.exports import FIELDS, paper_records, papers_csv, papers_json
+from readinglist.site.feeds import FEED_SIZE, atom_feed
 from readinglist.paper import FIELD_ORDER, Paper, SourceRef
-from readinglist.sitepages import author_anchor
+from readinglist.site.pages import author_anchor
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = [

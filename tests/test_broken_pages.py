@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from conftest import GOLDEN, make_project, run_cli
-from readinglist.render import paper_from_page
+from readinglist.page.markdown import paper_from_page
 
 DUMPS = ["org_listing.txt", "daily_papers.txt", "line_pairs.txt", "blank_pairs.txt"]
 MANIFEST = ("dumps:\n  - file: org_listing.txt\n    captured: 2026-05-30\n"

@@ -58,6 +58,8 @@ def test_readme_make_targets_exist():
 def test_readme_readinglist_commands_run(tmp_path):
     root = make_project(tmp_path / "proj", copy_sources=True)
     shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
+    (root / "tests").mkdir()
+    shutil.copy(REPO / "tests" / "known_filings.yml", root / "tests")
     for command in readme_commands():
         if not command.startswith("readinglist "):
             continue

@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, make_project, run_cli
-from readinglist.filings import refile
+from readinglist.curate.filings import refile
 from readinglist.paper import Paper
-from readinglist.termindex import TermIndex, Words, anchors, pattern_term, phrase_term, requirements
-from readinglist.topicmodel import TitleModel, stem, title_features
+from readinglist.curate.termindex import TermIndex, Words, anchors, pattern_term, phrase_term, requirements
+from readinglist.curate.topicmodel import TitleModel, stem, title_features
 
 DEV_SUBSET = REPO / "tests" / "topics-dev" / "papers.jsonl"
 

@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 
 from conftest import UPDATE_GOLDEN, make_project, run_cli
-from readinglist.ingest import load_taxonomy
-from readinglist.normalize import clean_text, record_from_raw
+from readinglist.ingest.pipeline import load_taxonomy
+from readinglist.text import clean_text
+from readinglist.ingest.normalize import record_from_raw
 from readinglist.paper import InputError
-from readinglist.parse import FormatError, parse_dump, split_title_authors
-from readinglist.render import md_escape, paper_from_page, render_paper_page
+from readinglist.ingest.parse import FormatError, parse_dump, split_title_authors
+from readinglist.text import md_escape
+from readinglist.page.markdown import paper_from_page, render_paper_page
 from readinglist.store import Project, decode_dump
-from readinglist.validate import validate_page
+from readinglist.page.validate import validate_page
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CASES = sorted(p for p in HOSTILE.iterdir()
@@ -176,7 +178,7 @@ def test_a_3mb_abstract_cleans_and_escapes_fast():
 
 def test_classifying_a_3mb_abstract_is_linear():
     """Topic terms repeated tens of thousands of times: counting their matches must not be quadratic."""
-    from readinglist.classify import classify
+    from readinglist.curate.classify import classify
     taxonomy = load_taxonomy(Project(Path(__file__).resolve().parents[1]))
     huge = ("We quantize and prune sparse attention kernels with knowledge distillation, "
             "mixture of experts routing and speculative decoding for LLM serving. ") * 21_000

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, run_cli
-from readinglist.normalize import MATH_RE, clean_text, plain_text
-from readinglist.parse import parse_dump
-from readinglist.render import paper_from_page
+from readinglist.text import MATH_RE, clean_text, plain_text
+from readinglist.ingest.parse import parse_dump
+from readinglist.page.markdown import paper_from_page
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 DUMPS = ["markup_blank_pairs.txt", "markup_org_listing.txt", "markup_daily_papers.txt",

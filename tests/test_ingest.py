@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 from conftest import GOLDEN, UPDATE_GOLDEN, make_project, run_cli
-from readinglist.normalize import resolve_date
-from readinglist.render import paper_from_page
+from readinglist.ingest.normalize import resolve_date
+from readinglist.page.markdown import paper_from_page
 
 PARSE = GOLDEN / "parse"
 MANIFEST = """dumps:

@@ -7,7 +7,7 @@ import os
 import shutil
 
 from conftest import REPO, make_project, run_cli
-from readinglist import noop
+from readinglist.ingest import noop
 
 
 def full_report(root):

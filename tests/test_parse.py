@@ -11,8 +11,8 @@ import json
 import pytest
 
 from conftest import GOLDEN, UPDATE_GOLDEN
-from readinglist.normalize import record_from_raw
-from readinglist.parse import FormatError, parse_dump, split_title_authors
+from readinglist.ingest.normalize import record_from_raw
+from readinglist.ingest.parse import FormatError, parse_dump, split_title_authors
 
 CASES = sorted((GOLDEN / "parse").glob("*.txt"))
 CAPTURED = {"org_listing": "2026-05-30", "daily_papers": "2025-12-03"}

@@ -23,11 +23,12 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from readinglist.normalize import MATH_RE, clean_text, collapse_whitespace, plain_text
+from readinglist.text import MATH_RE, clean_text, collapse_whitespace, plain_text
 from readinglist.paper import Paper, SourceRef
-from readinglist.parse import split_title_authors
-from readinglist.render import md_escape, md_link_text, md_unescape, paper_from_page, render_paper_page
-from readinglist.validate import validate_page
+from readinglist.ingest.parse import split_title_authors
+from readinglist.text import md_escape, md_link_text, md_unescape
+from readinglist.page.markdown import paper_from_page, render_paper_page
+from readinglist.page.validate import validate_page
 
 SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from readinglist.paper import Paper
-from readinglist.related import RELATED_COUNT, related_slugs
+from readinglist.curate.related import RELATED_COUNT, related_slugs
 
 THEMES = {
     "quant": "quantization low-bit integer weights activations calibration rounding outliers",
@@ -84,7 +84,7 @@ def test_fewer_papers_than_k():
 
 def test_candidate_lookup_agrees_with_all_pairs_where_it_can_see_everything():
     """Big lists use the inverted-index path; on a small list it must find what all-pairs finds."""
-    from readinglist.related import paper_text, tfidf_matrix, top_k_by_candidates, top_k_similar
+    from readinglist.curate.related import paper_text, tfidf_matrix, top_k_by_candidates, top_k_similar
 
     papers = sorted(themed_papers(per_theme=12, seed=3), key=lambda p: p.slug)
     matrix = tfidf_matrix([paper_text(p) for p in papers])

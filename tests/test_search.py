@@ -27,7 +27,7 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.trimmer import trimmer
 
 from readinglist import store
-from readinglist.build import load_site_data
+from readinglist.site.build import load_site_data
 
 # Material's worker starts from lunr's default pipeline and removes what the
 # config does not list (lunr's order: trimmer, stopWordFilter, stemmer).

@@ -17,8 +17,9 @@ import pytest
 from lunr.builder import Builder
 from lunr.stop_word_filter import stop_word_filter
 
-from readinglist import searchindex, store
-from readinglist.build import load_site_data
+from readinglist.site import search as searchindex
+from readinglist import store
+from readinglist.site.build import load_site_data
 from readinglist.paper import Paper
 
 TAG = re.compile(r"<[^>]*>")

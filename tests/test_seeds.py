@@ -8,9 +8,10 @@ import pytest
 
 from conftest import REPO, make_project, run_cli
 from readinglist import store
-from readinglist.normalize import record_from_raw, title_key
-from readinglist.parse import parse_dump
-from readinglist.render import paper_from_page
+from readinglist.text import title_key
+from readinglist.ingest.normalize import record_from_raw
+from readinglist.ingest.parse import parse_dump
+from readinglist.page.markdown import paper_from_page
 
 EXPECTED_PAPERS = 406  # counted by hand from the four dumps: 435 records, 29 repeats
 

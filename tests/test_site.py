@@ -28,9 +28,9 @@ import pytest
 
 from conftest import REPO, make_project, run_cli
 from readinglist import store
-from readinglist.build import load_site_data
-from readinglist.normalize import MATH_RE
-from readinglist.sitepages import MONTH_NAMES, author_summary, newest_first
+from readinglist.site.build import load_site_data
+from readinglist.text import MATH_RE
+from readinglist.site.pages import MONTH_NAMES, author_summary, newest_first
 
 # --------------------------------------------------------------------------- a tiny DOM
 

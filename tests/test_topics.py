@@ -20,12 +20,12 @@ import pytest
 import yaml
 
 from conftest import REPO
-from readinglist.classify import (OTHER, TaxonomyError, classify, evidence, find_terms, score_topics,
+from readinglist.curate.classify import (OTHER, TaxonomyError, classify, evidence, find_terms, score_topics,
                                   taxonomy_from_data)
-from readinglist.ingest import load_taxonomy
+from readinglist.ingest.pipeline import load_taxonomy
 from readinglist.store import Project
-from readinglist.termindex import TermIndex, Words, phrase_term
-from readinglist.render import paper_from_page
+from readinglist.curate.termindex import TermIndex, Words, phrase_term
+from readinglist.page.markdown import paper_from_page
 
 TOPICS_YML = REPO / "site_config" / "topics.yml"
 KNOWN_YML = REPO / "tests" / "known_filings.yml"

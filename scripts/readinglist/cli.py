@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import Callable, Optional
 
-from .paper import InputError
+from readinglist.paper import InputError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
@@ -32,12 +32,12 @@ def _command(sub, name: str, summary: str, example: str, func: Callable) -> argp
 
 
 def _project(args):
-    from .store import Project, find_project
+    from readinglist.store import Project, find_project
     return Project(Path(args.root).resolve()) if args.root else find_project()
 
 
 def cmd_ingest(args) -> int:
-    from .ingest import run_ingest
+    from readinglist.ingest.pipeline import run_ingest
     summary = run_ingest(_project(args), args.dumps or None, dry_run=args.dry_run)
     for problem in sorted(summary.errors):
         print(f"error: {problem}", file=sys.stderr)
@@ -56,18 +56,18 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import run_build
+    from readinglist.site.build import run_build
     return run_build(_project(args), strict=not args.no_strict, serve=False, site_dir=args.site_dir)
 
 
 def cmd_serve(args) -> int:
-    from .build import run_build
+    from readinglist.site.build import run_build
     return run_build(_project(args), strict=False, serve=True, dev_addr=args.dev_addr)
 
 
 def cmd_bench(args) -> int:
-    from .bench import DEFAULT_SEED, bench, format_table
-    from .store import write_text
+    from readinglist.bench.run import DEFAULT_SEED, bench, format_table
+    from readinglist.store import write_text
     if args.papers < 1:
         print("error: --papers must be at least 1", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_more(sub) -> None:
     """Commands that live in their own modules register themselves here."""
-    from . import commands
+    from readinglist.tools import commands
     commands.register(sub, _command, _project)
 
 

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator, Optional
 
 import yaml
 
-from .paper import InputError, Problem
+from readinglist.paper import InputError, Problem
 
 try:
     import fcntl
@@ -279,7 +279,7 @@ def read_jsonl(path: Path) -> list:
 
 def read_ledger(project: Project):
     """content/.filed-by-rules.yml (filings.py), or None when there is none yet."""
-    from .filings import LEDGER_FILE, ledger_from_data
+    from readinglist.curate.filings import LEDGER_FILE, ledger_from_data
 
     path = project.content / LEDGER_FILE
     if not path.exists():
@@ -288,7 +288,7 @@ def read_ledger(project: Project):
 
 
 def write_ledger(project: Project, ledger: dict) -> bool:
-    from .filings import LEDGER_FILE, ledger_to_text
+    from readinglist.curate.filings import LEDGER_FILE, ledger_to_text
 
     return write_text(project.content / LEDGER_FILE, ledger_to_text(ledger))
 

@@ -1,0 +1,106 @@
+"""Knowing that an ingest would change nothing, without doing it.
+
+Ingest is a pure function of its inputs: the dumps, the manifest, the
+taxonomy, the pages already written and the code.  A run over the whole
+manifest that starts from exactly the inputs the previous run left behind
+writes nothing (the second-run promise), and reports what that run reported.
+So after each full run a fingerprint of those inputs, and the summary the next
+run would print, are kept in content/.readinglist-ingest.json; a run that finds
+the same fingerprint prints that summary and stops.  Any change (a dump, a
+page, topics.yml, an upgrade of readinglist, Python or PyYAML) makes a new
+fingerprint and a full run.  Pages are fingerprinted by name, size and
+modification time, so saving a page, even unchanged, also means a full run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from pathlib import Path
+from typing import Any, Optional
+
+from readinglist import store
+from readinglist.curate.filings import LEDGER_FILE
+from readinglist.paper import Problem
+from readinglist.curate.topicmodel import MODEL_FILE
+
+STATE_FILE = ".readinglist-ingest.json"
+VERSION = 1
+
+
+def _code_digest() -> str:
+    """The whole package's code, and the versions of Python and of every library it runs on."""
+    from importlib import metadata
+
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(platform.python_version().encode())
+    try:
+        requirements = metadata.requires("readinglist") or []
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        requirements = []
+    for requirement in sorted(requirements):
+        name = requirement.split(";")[0].split("[")[0]
+        for sep in "<>=!~ ":
+            name = name.split(sep)[0]
+        try:
+            digest.update(f"\0{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"\0{name}=missing".encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(project: store.Project, dump_paths: list[Path]) -> str:
+    """Everything a full ingest reads, digested."""
+    digest = hashlib.sha256(_code_digest().encode())
+    # Everything the filing reads too: the title model, and who filed which page.
+    for path in (project.config / "sources.yml", project.config / "topics.yml", project.config / MODEL_FILE,
+                 project.content / LEDGER_FILE, *dump_paths):
+        digest.update(b"\0file\0" + str(path).encode() + b"\0")
+        digest.update(store.read_bytes_or_empty(path))
+    for name, size, mtime in store.page_stats(project.papers):
+        digest.update(f"\0page\0{name}\0{size}\0{mtime}".encode())
+    return digest.hexdigest()
+
+
+def _problems(items: list) -> list[list]:
+    return [[p.path, p.line, p.message] for p in items]
+
+
+def remember(project: store.Project, key: str, summary) -> None:
+    """Keep what the next run, finding `key`, would report: this run's, with every page unchanged."""
+    state = {
+        "version": VERSION, "fingerprint": key,
+        "dumps": [[d.name, d.format, d.records] for d in summary.dumps],
+        "records_read": summary.records_read, "duplicates_merged": summary.duplicates_merged,
+        "unchanged": summary.unchanged + len(summary.new) + len(summary.updated),
+        "warnings": _problems(summary.warnings), "errors": _problems(summary.errors),
+    }
+    store.write_text(project.content / STATE_FILE, json.dumps(state, ensure_ascii=False) + "\n")
+
+
+def replay(project: store.Project, key: str, summary) -> bool:
+    """Fill `summary` from the kept state when `key` matches it; False when it does not."""
+    state: Optional[dict[str, Any]] = store.read_json_or_none(project.content / STATE_FILE)
+    if not state or state.get("version") != VERSION or state.get("fingerprint") != key:
+        return False
+    from readinglist.ingest.pipeline import DumpReport  # ingest imports this module
+
+    try:
+        values = {
+            "dumps": [DumpReport(n, f, r) for n, f, r in state["dumps"]],
+            "records_read": int(state["records_read"]), "duplicates_merged": int(state["duplicates_merged"]),
+            "unchanged": int(state["unchanged"]),
+            "warnings": [Problem(*p) for p in state["warnings"]], "errors": [Problem(*p) for p in state["errors"]],
+        }
+    except (KeyError, TypeError, ValueError):
+        return False
+    for name, value in values.items():
+        setattr(summary, name, value)
+    return True
+
+
+def forget(project: store.Project) -> None:
+    store.remove_file(project.content / STATE_FILE)

@@ -1,0 +1,218 @@
+"""Ingest: dumps in, one page per paper out.  Composes the pure stages with the store.
+
+    read (store) -> parse -> normalize -> merge -> match pages -> classify -> render -> write (store)
+
+Existing pages are the list: ingest adds new papers, fills fields that pages
+lack and adds sources, and never changes what a page already says (topics
+included, once a curator marks them).  A second run writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from readinglist.curate import classify as classify_stage
+from readinglist.ingest import noop
+from readinglist import store
+from readinglist.curate.filings import Ledger, refile
+from readinglist.ingest.merge import PageIndex, assign_slugs, fill_page, merge_records
+from readinglist.text import slugify
+from readinglist.ingest.normalize import record_from_raw
+from readinglist.paper import InputError, Paper, Problem, Record
+from readinglist.ingest.parse import FormatError, parse_dump
+from readinglist.page.markdown import PageError, paper_from_page, render_paper_page
+from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
+from readinglist.page.validate import validate_page
+
+
+@dataclass
+class DumpReport:
+    name: str
+    format: str
+    records: int
+
+
+@dataclass
+class IngestSummary:
+    dumps: list[DumpReport] = field(default_factory=list)
+    records_read: int = 0
+    duplicates_merged: int = 0
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    # pages a person re-filed since the rules last did: their topics are kept and now marked curated
+    curated_now: list[str] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        out = [f"{d.name}: {d.format}, {d.records} records" for d in self.dumps]
+        out += [f"kept: content/papers/{slug}.md: its topics were changed by a person, so the rules leave them "
+                "alone (marked topics_curated: true)" for slug in self.curated_now]
+        out.append(
+            f"records read: {self.records_read}; pages new: {len(self.new)}, updated: {len(self.updated)}, "
+            f"unchanged: {self.unchanged}; duplicates merged: {self.duplicates_merged}; "
+            f"warnings: {len(self.warnings)}; errors: {len(self.errors)}")
+        return out
+
+
+def load_taxonomy(project: store.Project) -> classify_stage.Taxonomy:
+    """topics.yml, with the title model beside it when there is one."""
+    path = project.config / "topics.yml"
+    data = store.read_yaml(path, project)
+    model_path = project.config / MODEL_FILE
+    model = None
+    model_data = store.read_json(model_path, project, missing_ok=True)
+    if model_data is not None:
+        try:
+            model = TitleModel.from_data(model_data)
+        except ModelError as exc:
+            raise InputError(project.rel(model_path), f"{exc} (retrain it: readinglist topics train)") from None
+    try:
+        return classify_stage.taxonomy_from_data(data, model)
+    except classify_stage.TaxonomyError as exc:
+        raise InputError(project.rel(path), str(exc)) from None
+
+
+def read_records(project: store.Project, dumps: list[store.DumpEntry],
+                 summary: IngestSummary) -> list[Record]:
+    """Every clean record of every readable dump; unreadable dumps become errors."""
+    records: list[Record] = []
+    for entry in dumps:
+        path = Path(entry.file) if Path(entry.file).is_absolute() else project.sources / entry.file
+        name = path.name
+        try:
+            text, problems = store.read_dump(path)
+            parsed = parse_dump(text, name)
+        except InputError as exc:
+            summary.errors.append(exc.problem)
+            continue
+        except FormatError as exc:
+            summary.errors.append(Problem(name, exc.line, f"not a dump this tool can read: {exc} "
+                                                          "(see CONTRIBUTING.md for the four formats); "
+                                                          "nothing ingested from it"))
+            continue
+        if entry.format and entry.format != parsed.format:
+            summary.warnings.append(Problem(name, 0, f"sources.yml says format {entry.format} but the records "
+                                                     f"read as {parsed.format}; used {parsed.format}"))
+        summary.warnings.extend(problems)
+        summary.warnings.extend(parsed.problems)
+        for raw in parsed.records:
+            record, problems = record_from_raw(raw, name, entry.captured)
+            summary.warnings.extend(problems)
+            if not record.title or not record.abstract:
+                # Only invisible characters (zero-width spaces, controls): nothing a page could show.
+                what = "title" if not record.title else "abstract"
+                summary.warnings.append(Problem(name, raw.line, f"the paper's {what} holds no visible text; skipped"))
+                continue
+            records.append(record)
+        summary.dumps.append(DumpReport(name, parsed.format, len(parsed.records)))
+        summary.records_read += len(parsed.records)
+    return records
+
+
+def select_dumps(project: store.Project, names: Optional[list[str]]) -> list[store.DumpEntry]:
+    manifest = store.read_manifest(project)
+    if not names:
+        return manifest
+    by_name = {d.file: d for d in manifest}
+    chosen = []
+    for name in names:
+        entry = by_name.get(Path(name).name)
+        if entry and (Path(name).name == name or Path(name).resolve() == (project.sources / entry.file).resolve()):
+            chosen.append(entry)
+        else:
+            # A dump outside the manifest: readable, but yearless dates cannot be placed.
+            chosen.append(store.DumpEntry(str(Path(name).resolve()), None))
+    return chosen
+
+
+def plan(project: store.Project, records: list[Record], taxonomy: classify_stage.Taxonomy,
+         summary: IngestSummary) -> dict[str, Paper]:
+    """The pages to write (slug -> paper): new pages and pages that change."""
+    merged = merge_records(records)
+    summary.duplicates_merged = merged.duplicates_merged
+    summary.warnings.extend(merged.problems)
+
+    pages: dict[str, Paper] = {}
+    broken: set[str] = set()
+    for slug, text in store.read_pages(project.papers).items():
+        path = f"content/papers/{slug}.md"
+        try:
+            paper = paper_from_page(text, path, slug)
+        except PageError:
+            broken.add(slug)
+            continue
+        if validate_page(text, path, slug, taxonomy):
+            broken.add(slug)
+            continue
+        pages[slug] = paper
+    index = PageIndex.of(pages)
+
+    filled: dict[str, Paper] = dict(pages)
+    new_papers: list[Paper] = []
+    for paper in merged.papers:
+        slug = index.find(paper)
+        if slug is None and slugify(paper.title) in broken:
+            summary.warnings.append(Problem(f"content/papers/{slugify(paper.title)}.md", 0,
+                                            "page has problems, so ingest left it alone; run `readinglist check`"))
+            continue
+        if slug is None:
+            new_papers.append(paper)
+            continue
+        filled[slug] = fill_page(pages[slug], paper)
+    for slug in sorted(broken):
+        summary.warnings.append(Problem(f"content/papers/{slug}.md", 0,
+                                        "page has problems, so ingest left it alone; run `readinglist check`"))
+    assign_slugs(new_papers, set(pages) | broken)
+    for paper in new_papers:
+        filled[paper.slug] = paper
+
+    # Topics: the rules file every page no person has re-filed (filings.py).
+    known = store.read_ledger(project)
+    refiled = refile(filled, known, lambda page: classify_stage.classify(page.title, page.abstract, taxonomy))
+    summary.curated_now = refiled.curated_now
+    # A page with problems keeps its record until it is fixed.
+    summary.ledger = {**{slug: known[slug] for slug in broken if known and slug in known}, **refiled.ledger}
+    to_write: dict[str, Paper] = {}
+    for slug, paper in refiled.pages.items():
+        if slug not in pages:
+            to_write[slug] = paper
+            summary.new.append(slug)
+        elif paper != pages[slug]:
+            to_write[slug] = paper
+            summary.updated.append(slug)
+        else:
+            summary.unchanged += 1
+    return to_write
+
+
+def run_ingest(project: store.Project, names: Optional[list[str]] = None,
+               dry_run: bool = False) -> IngestSummary:
+    summary = IngestSummary()
+    taxonomy = load_taxonomy(project)
+    dumps = select_dumps(project, names)
+    with store.exclusive_lock(project, "readinglist ingest"):
+        store.clean_stale_temp_files(project.papers)
+        # A full run over inputs the previous full run left as they were writes
+        # nothing: noop.py knows that from a fingerprint, in a fraction of a second.
+        full = not names and not dry_run
+        paths = [Path(d.file) if Path(d.file).is_absolute() else project.sources / d.file for d in dumps]
+        if full and noop.replay(project, noop.fingerprint(project, paths), summary):
+            return summary
+        records = read_records(project, dumps, summary)
+        to_write = plan(project, records, taxonomy, summary)
+        if not dry_run:
+            store.write_texts((project.papers / f"{slug}.md", render_paper_page(to_write[slug]))
+                              for slug in sorted(to_write))
+            # After the pages: a run killed in between leaves pages that show
+            # the rules' filing, which filings.refile never takes for a person's.
+            store.write_ledger(project, summary.ledger)
+        if full:
+            noop.remember(project, noop.fingerprint(project, paths), summary)
+        elif not dry_run:
+            noop.forget(project)
+    return summary

@@ -1,0 +1,169 @@
+"""Validation of paper pages: what `readinglist check` reports, one problem a line.
+
+Pure functions over page text.  Every message says what is wrong and, in
+parentheses, how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import reprlib
+from typing import Any, Optional
+
+from readinglist.curate.classify import Taxonomy
+from readinglist.text import ARXIV_CATEGORY_RE, ARXIV_ID_RE, MATH_RE
+from readinglist.paper import FIELD_ORDER, Problem
+from readinglist.page.markdown import PageError, key_line, split_page
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Raw HTML that would reach readers as markup: tags, comments, processing
+# instructions, and anything Python-Markdown's inline HTML pattern takes as a
+# tag (`<javascript:alert(1)>`) that is not an http(s)/ftp autolink.
+_RAW_HTML_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|/[A-Za-z]|!--|\?)")
+_INLINE_HTML_RE = re.compile(r"<(?!(?:https?|ftp)://)/?[A-Za-z][^<>@ ]*(?: [^<>]*)?>")
+_LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_SAFE_SCHEME_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[A-Za-z0-9_-]+(?:/|\.md|$))", re.IGNORECASE)
+# attr_list can set any attribute, including href and event handlers.
+_ATTR_LIST_RE = re.compile(r"\{:?[^}\n]*\b(?:on[a-z]+|href|src|srcdoc|x?link:?href|action|formaction|style)\s*=",
+                           re.IGNORECASE)
+# A backslash escape Python-Markdown honours (with the tables extension's `|`):
+# the escaped character is text, never syntax.
+_MD_ESCAPE_RE = re.compile(r"\\[\\`*_{}\[\]()#+\-.!|>]")
+
+
+def _strip_code(body: str) -> str:
+    """Body with fenced blocks and inline code blanked (their content is shown as text)."""
+    body = re.sub(r"(?ms)^(```|~~~).*?^\1[^\n]*$", lambda m: "\n" * m.group(0).count("\n"), body)
+    return re.sub(r"`[^`\n]*`", "``", body)
+
+
+def _live_markup(line: str) -> str:
+    """A body line with what renders as text blanked: backslash escapes, then math.
+
+    Positions are kept, so what is left is exactly the syntax that is live.
+    `$...$` renders as math whatever it holds (and math is rendered safely),
+    so a `<` or `](` inside it is not markup.
+    """
+    line = _MD_ESCAPE_RE.sub("  ", line)
+    return MATH_RE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlevel = 2
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = 3
+
+
+def _show(value: Any) -> str:
+    """A value for a message: short, whatever YAML built (aliases can nest a billion items)."""
+    return _REPR.repr(value)
+
+
+def _check_type(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    """What is wrong with one front-matter value, or None."""
+    if key == "title":
+        if not isinstance(value, str) or not value.strip():
+            return "`title:` must be the paper's title as text (write it in quotes if it contains `: `)"
+        if "\n" in value.strip():
+            return "`title:` must be one line (join the lines)"
+    elif key == "authors":
+        if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
+            return "`authors:` must be a list of names (one `- Name` line each)"
+    elif key in ("et_al", "has_code", "topics_curated"):
+        if not isinstance(value, bool):
+            return f"`{key}:` must be true or false (got {_show(value)})"
+    elif key in ("author_count", "upvotes"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < (1 if key == "author_count" else 0):
+            return f"`{key}:` must be a whole number{' of at least 1' if key == 'author_count' else ''} (got {_show(value)})"
+    elif key == "organization":
+        if not isinstance(value, str) or not value.strip():
+            return "`organization:` must be text"
+    elif key == "date":
+        if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
+            return f"`date:` must be a date like 2024-05-30 (got {_show(value)})"
+        if isinstance(value, str):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                return f"`date:` must be a date like 2024-05-30 (got {_show(value)})"
+    elif key == "arxiv_category":
+        if not isinstance(value, str) or not ARXIV_CATEGORY_RE.match(value):
+            return f"`arxiv_category:` must be an arXiv category like cs.CL or stat.ML (got {_show(value)})"
+    elif key == "arxiv_id":
+        if not isinstance(value, str) or not ARXIV_ID_RE.match(value):
+            return (f"`arxiv_id:` must be an arXiv identifier like '2310.01234' in quotes "
+                    f"(got {_show(value)}; unquoted, YAML reads 2310.10000 as a number)")
+    elif key == "topics":
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            return "`topics:` must be a list of topic ids (one `- id` line each)"
+        if taxonomy is not None:
+            unknown = [t for t in value if t not in taxonomy.ids]
+            if unknown:
+                return (f"unknown topic {unknown[0]!r} in `topics:` (use one of the ids in "
+                        "site_config/topics.yml, or add the topic there first)")
+        if len(set(value)) != len(value):
+            return "`topics:` lists a topic twice (remove the repeat)"
+    elif key == "sources":
+        if not isinstance(value, list) or not all(
+                isinstance(s, dict) and isinstance(s.get("file"), str) and isinstance(s.get("line"), int)
+                and not isinstance(s.get("line"), bool) and set(s) == {"file", "line"} for s in value):
+            return "`sources:` must be a list of `{file: NAME, line: N}` entries (ingest fills it; leave it as it was)"
+    return None
+
+
+def validate_page(text: str, path: str, slug: str, taxonomy: Optional[Taxonomy]) -> list[Problem]:
+    """Every problem of one paper page (cross-page checks live in check.py)."""
+    problems: list[Problem] = []
+    if not SLUG_RE.match(slug):
+        problems.append(Problem(path, 1, "file name is not a slug (rename it to lower-case words joined by "
+                                         "hyphens, e.g. my-paper-title.md)"))
+    if "\ufffd" in text:
+        # store.read_pages decodes bad bytes as U+FFFD; MkDocs would refuse the whole build.
+        problems.append(Problem(path, text.count("\n", 0, text.index("\ufffd")) + 1,
+                                "the page holds bytes that are not UTF-8 (shown as \ufffd); re-save it as UTF-8"))
+    try:
+        meta, body, body_line = split_page(text, path)
+    except PageError as exc:
+        return problems + exc.problems
+    if "title" not in meta:
+        problems.append(Problem(path, 1, "required key `title:` is missing (add the paper's title)"))
+    for key, value in meta.items():
+        line = key_line(text, str(key))
+        if key not in FIELD_ORDER:
+            problems.append(Problem(path, line, f"unknown key `{key}:` (known keys: {', '.join(FIELD_ORDER)}; "
+                                                "see CONTRIBUTING.md)"))
+            continue
+        if value is None:
+            problems.append(Problem(path, line, f"`{key}:` is empty (give it a value or delete the line)"))
+            continue
+        message = _check_type(key, value, taxonomy)
+        if message:
+            problems.append(Problem(path, line, message))
+    if meta.get("topics_curated") is True and not meta.get("topics"):
+        problems.append(Problem(path, key_line(text, "topics_curated"),
+                                "`topics_curated: true` but no `topics:` (list the topics you chose)"))
+    problems.extend(_body_problems(body, path, body_line))
+    if not any(line.strip() and not line.startswith("#") for line in body.split("\n")):
+        problems.append(Problem(path, body_line, "the page has no abstract (write it below the front matter)"))
+    return problems
+
+
+def _body_problems(body: str, path: str, body_line: int) -> list[Problem]:
+    problems: list[Problem] = []
+    code_free = _strip_code(body)
+    for offset, line in enumerate(code_free.split("\n")):
+        where = body_line + offset
+        line = _live_markup(line)
+        if _RAW_HTML_RE.search(line) or _INLINE_HTML_RE.search(line):
+            problems.append(Problem(path, where, "raw HTML in the page would be live markup "
+                                                 "(write < as &lt; or put it in `backticks`)"))
+        for m in _LINK_TARGET_RE.finditer(line):
+            target = m.group(1) or m.group(2) or ""
+            if target and not _SAFE_SCHEME_RE.match(target):
+                problems.append(Problem(path, where, f"link to {target[:40]!r} is not allowed "
+                                                     "(links must be http(s), mailto or pages of this site)"))
+        if _ATTR_LIST_RE.search(line):
+            problems.append(Problem(path, where, "attribute list that sets a link, style or event handler "
+                                                 r"would be live markup (write { as \{)"))
+    return problems

@@ -1,0 +1,107 @@
+"""People pages: the organizations and the authors the dumps name, with their papers.
+
+Pure functions to generated Markdown.  Names that differ only in accents or
+case ("José Li", "jose li") are one person: most dumps are lists typed by
+people, and the same author shows up spelt both ways.  An author is shown
+under the spelling most of their papers use.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Iterable, Sequence
+
+from readinglist.text import ascii_fold, plain_text
+from readinglist.paper import Paper
+from readinglist.text import md_escape, md_link_text
+from readinglist.site.pages import author_anchor, generated_page, newest_first, organization_anchor, person_key
+
+OTHER_LETTER = "Other"
+
+
+def _last_name(name: str) -> str:
+    parts = plain_text(name).split()
+    return parts[-1] if parts else name
+
+
+def index_letter(name: str) -> str:
+    """The letter an author is filed under: first letter of the last name, accents off."""
+    first = ascii_fold(_last_name(name))[:1].upper()
+    return first if "A" <= first <= "Z" else OTHER_LETTER
+
+
+def _group_by_person(pairs: Iterable[tuple[str, Paper]]) -> dict[str, tuple[str, list[Paper]]]:
+    """key -> (the most used spelling, papers), for (name, paper) pairs."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    papers: dict[str, dict[str, Paper]] = defaultdict(dict)
+    for name, paper in pairs:
+        key = person_key(name)
+        spellings[key][name] += 1
+        papers[key][paper.slug] = paper
+    grouped = {}
+    for key, names in spellings.items():
+        shown = min(names, key=lambda n: (-names[n], n))
+        grouped[key] = (shown, newest_first(papers[key].values()))
+    return grouped
+
+
+def _paper_links(papers: Sequence[Paper], prefix: str) -> str:
+    return " · ".join(f"[{md_link_text(p.title)}]({prefix}{p.slug}.md)" for p in papers)
+
+
+def _count(n: int) -> str:
+    return f"{n} paper{'s' if n != 1 else ''}"
+
+
+def authors_page(papers: Sequence[Paper]) -> str:
+    people = _group_by_person((name, p) for p in papers for name in p.authors)
+    by_letter: dict[str, list[tuple[str, str, list[Paper]]]] = defaultdict(list)
+    for key, (name, works) in people.items():
+        by_letter[index_letter(name)].append((key, name, works))
+    letters = sorted(by_letter, key=lambda x: (x == OTHER_LETTER, x))
+    named = sum(1 for p in papers if p.authors)
+    lines = [
+        "# Authors\n",
+        f'<p class="rl-count">{len(people)} authors named on {named} of {len(papers)} papers, '
+        "by last name.</p>\n",
+        "Most listings name only the first three authors of a paper, and many name none, so this "
+        "index is far from complete.\n",
+    ]
+    if letters:
+        lines.append(" · ".join(f"[{letter}](#{letter.lower()})" for letter in letters) + "\n")
+        lines.append('<div class="rl-filter" data-rl-filter="Filter authors"></div>\n')
+    for letter in letters:
+        lines.append(f"## {letter}\n")
+        entries = sorted(by_letter[letter], key=lambda e: (_last_name(e[1]).casefold(), e[1].casefold(), e[0]))
+        for key, name, works in entries:
+            lines.append(f'- <span id="{author_anchor(name)}"></span>**{md_link_text(name)}** ({_count(len(works))}): '
+                         f"{_paper_links(works, '../papers/')}")
+        lines.append("")
+    if not letters:
+        lines.append("No paper names its authors yet.\n")
+    front = {"title": "Authors", "description": "Authors in the reading list and their papers.",
+             "search": {"boost": 0.5}}
+    return generated_page(front, "\n".join(lines))
+
+
+def organizations_page(papers: Sequence[Paper]) -> str:
+    orgs = _group_by_person((p.organization, p) for p in papers if p.organization)
+    entries = sorted(orgs.items(), key=lambda kv: (kv[1][0].casefold(), kv[0]))
+    lines = [
+        "# Organizations\n",
+        f'<p class="rl-count">{len(orgs)} organizations, as the listings name them, '
+        f"for {sum(len(w) for _, w in orgs.values())} of {len(papers)} papers.</p>\n",
+    ]
+    if len(entries) > 10:
+        lines.append('<div class="rl-filter" data-rl-filter="Filter organizations"></div>\n')
+    for key, (name, works) in entries:
+        lines.append(f"## {md_escape(name)} {{ #{organization_anchor(name)} }}\n")
+        lines.append(f"{_count(len(works))}.\n")
+        lines.extend(f"- {p.date.isoformat() if p.date else '—'} · [{md_link_text(p.title)}](../papers/{p.slug}.md)"
+                     for p in works)
+        lines.append("")
+    if not entries:
+        lines.append("No paper names its organization yet.\n")
+    front = {"title": "Organizations", "description": "Organizations in the reading list and their papers.",
+             "search": {"boost": 0.5}}
+    return generated_page(front, "\n".join(lines))

@@ -1,0 +1,279 @@
+"""Text conventions shared by every stage: clean text, identity, escaping.
+
+* *Clean text* is what a reader should see.  Inside it, ``$…$`` is TeX math
+  (rendered later) and ``\\$`` is a literal dollar sign; every other character,
+  including ``<``, ``*`` or ``{``, is literal text.
+* A *title key* identifies a paper across dumps: case, accents, punctuation and
+  spacing are ignored.
+* Escaping: every piece of text from data goes through `md_escape` (or
+  `html_escape` for raw HTML), which leaves only TeX math live; `md_unescape`
+  is its exact inverse (the property tests hold both to that).
+
+Pure functions, no imports from the rest of the package.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Optional
+
+# --------------------------------------------------------------------------- clean text
+
+# Math as pymdownx.arithmatex finds it: no space just inside the dollars, and
+# `\$` is not a delimiter.  Keeping the same rule here means the segments we
+# preserve are exactly the ones that will render as math.  A backtick ends
+# math: Python-Markdown reads code spans before math, so `$a`b$` is no math.
+MATH_RE = re.compile(r"(?<!\\)\$(?!\s)((?:\\[^`]|[^\\$`])+?)(?<![\s\\])\$")
+
+_ACCENTS = {
+    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306",
+    "H": "\u030b", "k": "\u0328", "r": "\u030a",
+}
+# `{\'e}`, `\'{e}`, `\'e`, and `\c{c}`/`\v{s}` (letter accents need braces or a space).
+_ACCENT_RE = re.compile(
+    r"\{\\([`'^\"~=.])\s*\{?([A-Za-z])\}?\}"
+    r"|\\([`'^\"~=.])\{([A-Za-z])\}"
+    r"|\\([`'^\"~=.])([A-Za-z])"
+    r"|\\([cvuHkr])\{([A-Za-z])\}"
+)
+_FONT_COMMANDS = "textit|textbf|textsc|texttt|textrm|textsf|emph|text|mathrm|underline"
+# `\textit{X}` and the same with its backslash lost in copy-paste (`textit{X}`).
+_FONT_CMD_RE = re.compile(r"\\?(?<![A-Za-z])(?:" + _FONT_COMMANDS + r")\{([^{}]*)\}")
+# `{\sc X}`, `{\tt X}`, `{\bf X}`, `{\it X}`, `{\em X}`.
+_FONT_GROUP_RE = re.compile(r"\{\\(?:sc|tt|bf|it|em|rm|sf|sl)\s+([^{}]*)\}")
+_SPECIAL_ESCAPES = {"%": "%", "&": "&", "#": "#", "_": "_", "{": "{", "}": "}"}
+_TEXT_MACROS = {"ldots": "…", "dots": "…", "textendash": "–", "textemdash": "—", "times": "×"}
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def collapse_whitespace(text: str) -> str:
+    """One line, single spaces: dumps wrap and indent text arbitrarily."""
+    return _WHITESPACE_RE.sub(" ", text).strip()
+
+
+_CONTROL_CATEGORIES = ("Cc", "Cf", "Cs", "Co")
+_BMP_CONTROL_RE: Optional[re.Pattern] = None
+
+
+def _bmp_control_re() -> re.Pattern:
+    """Every control/format/surrogate/private character of the BMP but tab and line ends, as one
+    character class (built on first use, ~20 ms): a C-speed pass instead of a Python call per character."""
+    global _BMP_CONTROL_RE
+    if _BMP_CONTROL_RE is None:
+        bad = [c for c in range(0x10000)
+               if chr(c) not in "\t\n\r" and unicodedata.category(chr(c)) in _CONTROL_CATEGORIES]
+        ranges, start = [], bad[0]
+        for prev, cur in zip(bad, bad[1:] + [-1]):
+            if cur != prev + 1:
+                ranges.append(f"\\u{start:04x}" + (f"-\\u{prev:04x}" if prev != start else ""))
+                start = cur
+        _BMP_CONTROL_RE = re.compile("[" + "".join(ranges) + "]")
+    return _BMP_CONTROL_RE
+
+
+def _strip_control(text: str) -> str:
+    # Control and format characters (other than whitespace) are never content.
+    if not text or max(text) <= "\uffff":
+        return _bmp_control_re().sub("", text)
+    return "".join(
+        ch for ch in text
+        if ch in "\t\n\r" or unicodedata.category(ch) not in _CONTROL_CATEGORIES
+    )
+
+
+def _clean_prose(text: str) -> str:
+    """LaTeX-isms outside math become the characters they stand for."""
+
+    def accent(m: re.Match) -> str:
+        mark, letter = next((g, h) for g, h in zip(m.groups()[::2], m.groups()[1::2]) if g)
+        return unicodedata.normalize("NFC", letter + _ACCENTS[mark])
+
+    # Each pattern needs a `\\` or a `{`: text without them (most prose) skips the scans.
+    if "\\" in text:
+        text = _ACCENT_RE.sub(accent, text)
+    for _ in range(3 if "{" in text else 0):  # nested font commands unwrap from the inside out
+        before = text
+        text = _FONT_CMD_RE.sub(r"\1", text)
+        text = _FONT_GROUP_RE.sub(r"\1", text)
+        if text == before:
+            break
+
+    def macro(m: re.Match) -> str:
+        name = m.group(1)
+        if name in _SPECIAL_ESCAPES:
+            return _SPECIAL_ESCAPES[name]
+        if name == "$":
+            return "\\$"  # stays escaped: clean text's one escape
+        if name == "\\":
+            return " "
+        # An unknown macro (\HyperRouter, \codestar) was a name in the paper:
+        # keep the word, drop the backslash.
+        return _TEXT_MACROS.get(name, name)
+
+    return _MACRO_RE.sub(macro, text) if "\\" in text else text
+
+
+_MACRO_RE = re.compile(r"\\([A-Za-z]+|[%&#_{}$\\])(?:\{\})?")
+
+
+def clean_text(raw: str) -> str:
+    """Clean one title or abstract from a dump (see module docstring).
+
+    U+FFFD (what a decoder leaves for bytes it could not read) is dropped too:
+    it holds nothing, and `check` treats it in a page as a sign of bad bytes.
+    """
+    raw = raw.replace("\ufffd", "")
+    text = collapse_whitespace(_strip_control(unicodedata.normalize("NFC", raw)))
+    pieces: list[str] = []
+    pos = 0
+    for m in MATH_RE.finditer(text):
+        pieces.append(_clean_prose(text[pos:m.start()]))
+        pieces.append(m.group(0))  # math stays verbatim for the renderer
+        pos = m.end()
+    pieces.append(_clean_prose(text[pos:]))
+    out = "".join(pieces)
+    # Any `$` left that is not math and not escaped is a literal dollar sign.
+    return _escape_stray_dollars(collapse_whitespace(out))
+
+
+def _escape_stray_dollars(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in MATH_RE.finditer(text):
+        out.append(re.sub(r"(?<!\\)\$", r"\\$", text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(re.sub(r"(?<!\\)\$", r"\\$", text[pos:]))
+    return "".join(out)
+
+
+def plain_text(clean: str) -> str:
+    """Clean text for places with no math rendering (feeds, CSV, meta tags)."""
+    return clean.replace("\\$", "$")
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def ascii_fold(text: str) -> str:
+    """Accents off, ligatures split: 'Tülu ﬁne' -> 'Tulu fine'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def title_key(title: str) -> str:
+    """The identity of a paper: its title up to case, accents, punctuation and spacing."""
+    folded = ascii_fold(plain_text(title)).casefold()
+    # A title of punctuation only (`~`, `---`) keys as itself, so two such
+    # papers are never merged into one.  Word keys hold no punctuation, so
+    # the two kinds cannot collide.
+    return " ".join(re.findall(r"[^\W_]+", folded)) or " ".join(folded.split())
+
+
+def slugify(title: str, max_words: int = 12) -> str:
+    """A readable ASCII slug: lower-case words joined by hyphens, at most ~80 chars."""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(plain_text(title)).lower())
+    slug = ""
+    for word in words[:max_words]:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > 80:
+            break
+        slug = candidate
+    return slug or "paper"
+
+
+
+ARXIV_CATEGORY_RE = re.compile(r"^(?:cs|math|stat|eess|physics|q-bio|q-fin|econ|astro-ph|cond-mat|hep-[a-z]+|nlin|quant-ph|gr-qc|nucl-[a-z]+|math-ph)\.[A-Za-z]{2}$|^(?:quant-ph|gr-qc|math-ph|hep-th|hep-ph|hep-ex|hep-lat|nucl-th|nucl-ex)$")
+ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+
+
+# --------------------------------------------------------------------------- escaping
+
+# Characters Python-Markdown treats as markup inline, plus `|` (tables), which
+# the tables extension lets us escape.  `<` and `&` are written as entities
+# because a backslash does not escape them.
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|>")
+_INLINE_ESCAPE = set("\\`*_{}[]#|")
+_ENTITY_LIKE_RE = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+
+
+def _escape_prose(text: str, at_line_start: bool) -> str:
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch == "\\" and text[i + 1:i + 2] == "$":
+            out.append("\\")  # `\$` is already the escape for a literal dollar
+        elif ch in _INLINE_ESCAPE:
+            out.append("\\" + ch)
+        elif ch == "<":
+            out.append("&lt;")
+        elif ch == ">":
+            out.append("&gt;")
+        elif ch == "&" and _ENTITY_LIKE_RE.match(text, i):
+            out.append("&amp;")
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    if at_line_start:
+        # Block syntax only counts at the start of a line: lists, rules,
+        # admonitions (`!!!`), ordered lists, and `~~~` fences (`~` has no
+        # backslash escape, so it becomes a character reference).
+        escaped = re.sub(r"^([-+!])", r"\\\1", escaped)
+        escaped = re.sub(r"^~", "&#126;", escaped)
+        # arithmatex reads a block that is all `\[...\]` as display math.
+        escaped = re.sub(r"^\\\[", "&#91;", escaped)
+        escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
+    return escaped
+
+
+def md_escape(clean: str) -> str:
+    """Markdown that renders as exactly the characters of `clean`, math kept live."""
+    out: list[str] = []
+    pos = 0
+    for m in MATH_RE.finditer(clean):
+        out.append(_escape_prose(clean[pos:m.start()], at_line_start=(pos == 0)))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_escape_prose(clean[pos:], at_line_start=(pos == 0)))
+    return "".join(out)
+
+
+_UNESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])|&(lt|gt|amp|quot|#\d+|#[xX][0-9a-fA-F]+);")
+
+
+def md_unescape(markdown: str) -> str:
+    """Clean text from Markdown written by `md_escape` (or by hand, in the same style)."""
+    out: list[str] = []
+    pos = 0
+    for m in MATH_RE.finditer(markdown):
+        out.append(_unescape_prose(markdown[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_unescape_prose(markdown[pos:]))
+    return "".join(out)
+
+
+def _unescape_prose(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        if m.group(1) is not None:
+            return m.group(1)
+        return html.unescape(m.group(0))
+
+    # `\$` stays as it is: it is clean text's own escape for a dollar sign.
+    return _UNESCAPE_RE.sub(repl, text)
+
+
+def html_escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def md_link_text(clean: str) -> str:
+    """Text for inside `[...]` of a link or a table cell: math shown as source.
+
+    `]` becomes a character reference: Python-Markdown takes a line like
+    `[a\\]: b](x.md)` for a reference definition whatever the backslash says.
+    """
+    escaped = _escape_prose(clean.replace("\\$", "$"), at_line_start=False)
+    return escaped.replace("\\]", "&#93;").replace("$", "\\$")

@@ -1,0 +1,135 @@
+"""Contributor commands: check, add, search, classify.
+
+Each command's logic lives in a library module (check.py, addpaper.py,
+termsearch.py, classify.py); these functions only read arguments and print.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def cmd_check(args, project) -> int:
+    from readinglist.tools.check import run_check
+    result = run_check(project(args), args.pages)
+    problems = result.problems
+    for problem in problems:
+        print(problem)
+    for note in result.notes:
+        print(f"note: {note}")
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+        return 1
+    print("all pages are fine" + (f" ({len(result.notes)} note{'s' if len(result.notes) != 1 else ''} on "
+                                   "topic filings above)" if result.notes else ""))
+    return 0
+
+
+def cmd_add(args, project) -> int:
+    from readinglist.tools.add import add_from_args, add_from_bibtex
+    proj = project(args)
+    if args.bibtex:
+        outcome = add_from_bibtex(proj, args.bibtex, topics=args.topics)
+    else:
+        outcome = add_from_args(proj, title=args.title, abstract=args.abstract, authors=args.authors,
+                                date=args.date, topics=args.topics, arxiv_id=args.arxiv_id)
+    for line in outcome.added:
+        print(f"added {line}")
+    for problem in outcome.refused:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if outcome.refused else 0
+
+
+def cmd_search(args, project) -> int:
+    from readinglist.tools.search import search_papers
+    hits = search_papers(project(args), " ".join(args.query), limit=args.limit)
+    if not hits:
+        print("no paper matches; it is not in the list yet (add it with `readinglist add`)")
+        return 1
+    for hit in hits:
+        print(f"{hit.score:6.2f}  {hit.path}  {hit.title}{f' ({hit.year})' if hit.year else ''}")
+    return 0
+
+
+def cmd_classify(args, project) -> int:
+    from readinglist.tools.search import explain_filing
+    for line in explain_filing(project(args), args.page):
+        print(line)
+    return 0
+
+
+def cmd_topics_eval(args, project) -> int:
+    from readinglist.tools.topics import run_eval
+    lines, data = run_eval(project(args), args.file, fold=args.fold, abstract=args.abstract)
+    for line in lines:
+        print(line)
+    if args.json:
+        import json
+        from pathlib import Path
+        from readinglist.store import write_text
+        write_text(Path(args.json), json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_topics_train(args, project) -> int:
+    from readinglist.tools.topics import run_train
+    for line in run_train(project(args), args.file):
+        print(line)
+    return 0
+
+
+def register(sub, command, project) -> None:
+    p = command(sub, "check", "Validate paper pages: front matter, types, topics, duplicates, live HTML.",
+                "readinglist check                                   # every page\n"
+                "readinglist check content/papers/my-new-paper.md    # just this one",
+                lambda a: cmd_check(a, project))
+    p.add_argument("pages", nargs="*", metavar="PAGE", help="pages to check (default: all of content/papers/)")
+
+    p = command(sub, "add", "Add a paper page (refuses a paper that is already listed).",
+                'readinglist add --title "Attention Is All You Need" --abstract "The dominant ..." \\\n'
+                '    --authors "Ashish Vaswani, Noam Shazeer" --date 2017-06-12 --arxiv-id 1706.03762\n'
+                "readinglist add --bibtex refs.bib",
+                lambda a: cmd_add(a, project))
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--title", help="the paper's title")
+    source.add_argument("--bibtex", metavar="FILE", help="a BibTeX file with one or more entries")
+    p.add_argument("--abstract", help="the abstract (required with --title)")
+    p.add_argument("--authors", help='comma-separated names: "A. Author, B. Author"')
+    p.add_argument("--date", help="first publication date, YYYY-MM-DD")
+    p.add_argument("--topics", help="comma-separated topic ids (default: filed by the rules); marks them curated")
+    p.add_argument("--arxiv-id", help="arXiv identifier, e.g. 2106.09685")
+
+    p = command(sub, "search", "Search titles, authors and abstracts of the list from the terminal.",
+                'readinglist search "speculative decoding"\n'
+                "readinglist search Rajbhandari", lambda a: cmd_search(a, project))
+    p.add_argument("query", nargs="+", help="words to look for")
+    p.add_argument("--limit", type=int, default=10, help="how many matches to show (default 10)")
+
+    p = command(sub, "classify", "Explain how the filing rules see a paper: which terms fired, which topics.",
+                "readinglist classify content/papers/zero-bubble-pipeline-parallelism.md",
+                lambda a: cmd_classify(a, project))
+    p.add_argument("page", help="a page under content/papers/ (or its slug)")
+
+    p = command(sub, "topics", "Measure the topic filing on labelled papers, or retrain its title model.",
+                "readinglist topics eval tests/known_filings.yml\n"
+                "readinglist topics eval ../shared/topics-dev/papers.jsonl --fold test",
+                lambda a: (a.topics_parser.print_help(), 2)[1])
+    p.set_defaults(topics_parser=p)
+    topics = p.add_subparsers(dest="topics_command", metavar="ACTION")
+    q = command(topics, "eval", "Score the filing against labelled papers: agreement, F1, per-topic precision and "
+                "recall, `other`, confusions.",
+                "readinglist topics eval tests/known_filings.yml          # the seed papers, with their abstracts\n"
+                "readinglist topics eval tests/topics-dev/papers.jsonl    # titles, as filed today\n"
+                "readinglist topics eval ../shared/topics-dev/papers.jsonl --fold test   # held-out lists",
+                lambda a: cmd_topics_eval(a, project))
+    q.add_argument("file", help="labelled papers: JSON Lines (title, topics, sources) or a known-filings YAML")
+    q.add_argument("--fold", choices=("test", "cv"),
+                   help="retrain the title model without the scored lists first (site_config/topics-split.yml): "
+                        "`test` scores the held-out test fold, `cv` each cross-validation fold")
+    q.add_argument("--abstract", default=None,
+                   help="abstract for papers that have none (default: a neutral sentence naming no topic)")
+    q.add_argument("--json", metavar="OUT", help="also write every figure as JSON to OUT")
+    q = command(topics, "train", "Learn the title model from labelled titles into site_config/topic-model.json.",
+                "readinglist topics train ../shared/topics-dev/papers.jsonl",
+                lambda a: cmd_topics_train(a, project))
+    q.add_argument("file", help="labelled titles, JSON Lines (title, topics, sources)")
