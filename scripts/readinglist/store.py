@@ -19,6 +19,9 @@ from typing import Iterable, Iterator, Optional
 
 import yaml
 
+from readinglist.curate.classify import Taxonomy, TaxonomyError, taxonomy_from_data
+from readinglist.curate.filings import LEDGER_FILE, Ledger, ledger_from_data, ledger_to_text
+from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
 from readinglist.paper import InputError, Problem
 
 try:
@@ -214,9 +217,13 @@ def read_pages(folder: Path) -> dict[str, str]:
     return pages
 
 
-def read_page(path: Path) -> str:
-    """One page's text (as read_pages reads each)."""
-    return path.read_bytes().decode("utf-8-sig", errors="replace")
+def read_page(project: Project, slug: str, asked: str) -> str:
+    """One page's text, read as read_pages reads each; InputError names `asked` when there is none."""
+    path = project.papers / f"{slug}.md"
+    try:
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError(asked, "no such page under content/papers/") from None
 
 
 def page_stats(folder: Path) -> list[tuple[str, int, int]]:
@@ -279,8 +286,6 @@ def read_jsonl(path: Path) -> list:
 
 def read_ledger(project: Project):
     """content/.filed-by-rules.yml (filings.py), or None when there is none yet."""
-    from readinglist.curate.filings import LEDGER_FILE, ledger_from_data
-
     path = project.content / LEDGER_FILE
     if not path.exists():
         return None
@@ -288,8 +293,6 @@ def read_ledger(project: Project):
 
 
 def write_ledger(project: Project, ledger: dict) -> bool:
-    from readinglist.curate.filings import LEDGER_FILE, ledger_to_text
-
     return write_text(project.content / LEDGER_FILE, ledger_to_text(ledger))
 
 
@@ -428,3 +431,24 @@ def exclusive_lock(project: Project, what: str) -> Iterator[None]:
         finally:
             if fcntl is not None:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- the taxonomy
+
+
+def load_taxonomy(project: Project) -> Taxonomy:
+    """topics.yml, with the title model beside it when there is one."""
+    path = project.config / "topics.yml"
+    data = read_yaml(path, project)
+    model_path = project.config / MODEL_FILE
+    model = None
+    model_data = read_json(model_path, project, missing_ok=True)
+    if model_data is not None:
+        try:
+            model = TitleModel.from_data(model_data)
+        except ModelError as exc:
+            raise InputError(project.rel(model_path), f"{exc} (retrain it: readinglist topics train)") from None
+    try:
+        return taxonomy_from_data(data, model)
+    except TaxonomyError as exc:
+        raise InputError(project.rel(path), str(exc)) from None

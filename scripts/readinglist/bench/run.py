@@ -80,11 +80,13 @@ class Timer:
         self.seconds[key] += seconds
         self.calls[key] += 1
 
-    def wrap(self, owner: Any, attr: str, key: str) -> bool:
-        """Replace `owner.attr` by a timed version; False when it does not exist."""
+    def wrap(self, owner: Any, attr: str, key: str) -> None:
+        """Replace `owner.attr` by a timed version.  A stage that was renamed
+        fails loudly here rather than silently timing nothing."""
         original = getattr(owner, attr, None)
         if not callable(original):
-            return False
+            raise AttributeError(f"bench: nothing to time at {getattr(owner, '__name__', owner)}.{attr} "
+                                 f"(for {key!r}): was it renamed?")
 
         @functools.wraps(original)
         def timed(*args, **kwargs):
@@ -95,7 +97,6 @@ class Timer:
                 self.add(key, time.perf_counter() - start)
 
         setattr(owner, attr, timed)
-        return True
 
     def report(self) -> dict[str, dict[str, float]]:
         return {k: {"seconds": round(self.seconds[k], 4), "calls": self.calls[k]} for k in sorted(self.seconds)}
@@ -137,6 +138,7 @@ def _peak_mb_self() -> float:
 
 
 def phase_ingest(root: Path) -> dict:
+    from readinglist import catalog
     from readinglist.curate import classify
     from readinglist.ingest import pipeline as ingest
 
@@ -145,7 +147,7 @@ def phase_ingest(root: Path) -> dict:
         (store, "read_dump", "read dumps"), (ingest, "parse_dump", "parse"),
         (ingest, "record_from_raw", "normalize"), (ingest, "merge_records", "merge"),
         (ingest, "assign_slugs", "merge"), (store, "read_pages", "load pages"),
-        (ingest, "paper_from_page", "load pages"), (ingest, "validate_page", "load pages"),
+        (catalog, "read_page", "load pages"),
         (classify, "classify", "classify"), (ingest, "render_paper_page", "render"),
         (store, "write_text", "write"), (store, "write_texts", "write"),
     ]:
@@ -166,12 +168,13 @@ def phase_ingest(root: Path) -> dict:
 
 
 def phase_build(root: Path) -> dict:
+    from readinglist import catalog
     from readinglist.site import build
 
     timer = Timer()
     for owner, attr, key in [
         (build, "load_site_data", "load site data"), (store, "read_pages", "load: read pages"),
-        (build, "validate_page", "load: validate"), (build, "paper_from_page", "load: parse pages"),
+        (catalog, "read_page", "load: check+parse pages"),
         (build, "write_generated_pages", "generated pages"), (build, "run_mkdocs", "mkdocs build"),
     ]:
         timer.wrap(owner, attr, key)
@@ -648,7 +651,7 @@ def format_table(result: dict) -> str:
     lines.append(_row("build (wall)", build["wall_s"], f"peak {build['peak_mb']:.0f} MB"))
     lines.append(_row("  load site data", _t(build, "load site data"),
                       f"{build['timers'].get('load site data', {}).get('calls', 0)} call(s)"))
-    for key in ("load: read pages", "load: validate", "load: parse pages"):
+    for key in ("load: read pages", "load: check+parse pages"):
         lines.append(_row(f"    {key[6:]}", _t(build, key)))
     lines.append(_row("  generated pages", _t(build, "generated pages")))
     lines.append(_row("  MkDocs build", s["mkdocs_s"]))

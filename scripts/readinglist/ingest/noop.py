@@ -22,6 +22,7 @@ from typing import Any, Optional
 
 from readinglist import store
 from readinglist.curate.filings import LEDGER_FILE
+from readinglist.ingest.report import DumpReport
 from readinglist.paper import Problem
 from readinglist.curate.topicmodel import MODEL_FILE
 
@@ -86,7 +87,6 @@ def replay(project: store.Project, key: str, summary) -> bool:
     state: Optional[dict[str, Any]] = store.read_json_or_none(project.content / STATE_FILE)
     if not state or state.get("version") != VERSION or state.get("fingerprint") != key:
         return False
-    from readinglist.ingest.pipeline import DumpReport  # ingest imports this module
 
     try:
         values = {

@@ -9,72 +9,21 @@ included, once a curator marks them).  A second run writes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from readinglist.curate import classify as classify_stage
-from readinglist.ingest import noop
 from readinglist import store
-from readinglist.curate.filings import Ledger, refile
+from readinglist.curate import classify as classify_stage
+from readinglist.curate.filings import refile
+from readinglist.ingest import noop
+from readinglist.ingest.report import DumpReport, IngestSummary
 from readinglist.ingest.merge import PageIndex, assign_slugs, fill_page, merge_records
 from readinglist.text import slugify
 from readinglist.ingest.normalize import record_from_raw
 from readinglist.paper import InputError, Paper, Problem, Record
 from readinglist.ingest.parse import FormatError, parse_dump
-from readinglist.page.markdown import PageError, paper_from_page, render_paper_page
-from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
-from readinglist.page.validate import validate_page
-
-
-@dataclass
-class DumpReport:
-    name: str
-    format: str
-    records: int
-
-
-@dataclass
-class IngestSummary:
-    dumps: list[DumpReport] = field(default_factory=list)
-    records_read: int = 0
-    duplicates_merged: int = 0
-    new: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    # pages a person re-filed since the rules last did: their topics are kept and now marked curated
-    curated_now: list[str] = field(default_factory=list)
-    ledger: Ledger = field(default_factory=dict)
-
-    def lines(self) -> list[str]:
-        out = [f"{d.name}: {d.format}, {d.records} records" for d in self.dumps]
-        out += [f"kept: content/papers/{slug}.md: its topics were changed by a person, so the rules leave them "
-                "alone (marked topics_curated: true)" for slug in self.curated_now]
-        out.append(
-            f"records read: {self.records_read}; pages new: {len(self.new)}, updated: {len(self.updated)}, "
-            f"unchanged: {self.unchanged}; duplicates merged: {self.duplicates_merged}; "
-            f"warnings: {len(self.warnings)}; errors: {len(self.errors)}")
-        return out
-
-
-def load_taxonomy(project: store.Project) -> classify_stage.Taxonomy:
-    """topics.yml, with the title model beside it when there is one."""
-    path = project.config / "topics.yml"
-    data = store.read_yaml(path, project)
-    model_path = project.config / MODEL_FILE
-    model = None
-    model_data = store.read_json(model_path, project, missing_ok=True)
-    if model_data is not None:
-        try:
-            model = TitleModel.from_data(model_data)
-        except ModelError as exc:
-            raise InputError(project.rel(model_path), f"{exc} (retrain it: readinglist topics train)") from None
-    try:
-        return classify_stage.taxonomy_from_data(data, model)
-    except classify_stage.TaxonomyError as exc:
-        raise InputError(project.rel(path), str(exc)) from None
+from readinglist.catalog import Catalog
+from readinglist.page.markdown import render_paper_page
 
 
 def read_records(project: store.Project, dumps: list[store.DumpEntry],
@@ -137,19 +86,10 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
     summary.duplicates_merged = merged.duplicates_merged
     summary.warnings.extend(merged.problems)
 
-    pages: dict[str, Paper] = {}
-    broken: set[str] = set()
-    for slug, text in store.read_pages(project.papers).items():
-        path = f"content/papers/{slug}.md"
-        try:
-            paper = paper_from_page(text, path, slug)
-        except PageError:
-            broken.add(slug)
-            continue
-        if validate_page(text, path, slug, taxonomy):
-            broken.add(slug)
-            continue
-        pages[slug] = paper
+    catalog = Catalog.load(project, taxonomy)
+    # A page with any problem is left alone until a person fixes it.
+    pages = catalog.clean()
+    broken = set(catalog.pages) - set(pages)
     index = PageIndex.of(pages)
 
     filled: dict[str, Paper] = dict(pages)
@@ -193,7 +133,7 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
 def run_ingest(project: store.Project, names: Optional[list[str]] = None,
                dry_run: bool = False) -> IngestSummary:
     summary = IngestSummary()
-    taxonomy = load_taxonomy(project)
+    taxonomy = store.load_taxonomy(project)
     dumps = select_dumps(project, names)
     with store.exclusive_lock(project, "readinglist ingest"):
         store.clean_stale_temp_files(project.papers)

@@ -85,10 +85,6 @@ def split_page(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     python-frontmatter does the parsing (with PyYAML's safe loader, so no tag
     is ever executed); the line arithmetic here only serves messages.
     """
-    # Checking a page and then reading it asks twice in a row: parse the YAML once.
-    if _LAST_SPLIT and _LAST_SPLIT[0] == path and _LAST_SPLIT[1] == text:
-        meta, body, body_line = _LAST_SPLIT[2]
-        return dict(meta), body, body_line
     lines = text.split("\n")
     if not _BOUNDARY_RE.match(lines[0]):
         raise PageError([Problem(path, 1, "the page has no front matter (start it with a `---` line, "
@@ -120,11 +116,7 @@ def split_page(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         raise PageError([Problem(path, 2, "front matter must be `key: value` lines")])
     rest = lines[close + 1:]
     blank = next((i for i, ln in enumerate(rest) if ln.strip()), len(rest))
-    _LAST_SPLIT[:] = [path, text, (dict(post.metadata), post.content, close + 2 + blank)]
     return dict(post.metadata), post.content, close + 2 + blank
-
-
-_LAST_SPLIT: list = []  # [path, text, result] of the last page split_page read
 
 
 def _impossible_date(line: str) -> bool:
@@ -183,6 +175,11 @@ def paper_from_page(text: str, path: str, slug: str) -> Paper:
     Raises PageError only when the front matter cannot be read at all.
     """
     meta, body, _ = split_page(text, path)
+    return paper_from_parts(meta, body, slug)
+
+
+def paper_from_parts(meta: dict[str, Any], body: str, slug: str) -> Paper:
+    """The Paper a page's front matter and body (as split_page gives them) describe."""
     known = set(FIELD_ORDER)
 
     def text_value(key: str) -> Optional[str]:

@@ -113,7 +113,17 @@ def _check_type(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[
 
 
 def validate_page(text: str, path: str, slug: str, taxonomy: Optional[Taxonomy]) -> list[Problem]:
-    """Every problem of one paper page (cross-page checks live in check.py)."""
+    """Every problem of one paper page (cross-page checks live in tools/check.py)."""
+    problems = file_problems(text, path, slug)
+    try:
+        meta, body, body_line = split_page(text, path)
+    except PageError as exc:
+        return problems + exc.problems
+    return problems + validate_parts(text, meta, body, body_line, path, taxonomy)
+
+
+def file_problems(text: str, path: str, slug: str) -> list[Problem]:
+    """What is wrong with a page as a file: its name and its bytes."""
     problems: list[Problem] = []
     if not SLUG_RE.match(slug):
         problems.append(Problem(path, 1, "file name is not a slug (rename it to lower-case words joined by "
@@ -122,10 +132,13 @@ def validate_page(text: str, path: str, slug: str, taxonomy: Optional[Taxonomy])
         # store.read_pages decodes bad bytes as U+FFFD; MkDocs would refuse the whole build.
         problems.append(Problem(path, text.count("\n", 0, text.index("\ufffd")) + 1,
                                 "the page holds bytes that are not UTF-8 (shown as \ufffd); re-save it as UTF-8"))
-    try:
-        meta, body, body_line = split_page(text, path)
-    except PageError as exc:
-        return problems + exc.problems
+    return problems
+
+
+def validate_parts(text: str, meta: dict[str, Any], body: str, body_line: int, path: str,
+                   taxonomy: Optional[Taxonomy]) -> list[Problem]:
+    """The problems of a page's front matter and body, as split_page gave them."""
+    problems: list[Problem] = []
     if "title" not in meta:
         problems.append(Problem(path, 1, "required key `title:` is missing (add the paper's title)"))
     for key, value in meta.items():

@@ -13,10 +13,9 @@ from typing import Optional
 
 from readinglist import store
 from readinglist.curate.classify import Taxonomy
-from readinglist.ingest.pipeline import load_taxonomy
-from readinglist.text import title_key
+from readinglist.store import load_taxonomy
 from readinglist.paper import InputError, Paper, Problem
-from readinglist.page.markdown import PageError, paper_from_page
+from readinglist.catalog import Catalog, duplicate_titles
 from readinglist.site.citations import bibtex_entries
 from readinglist.site.exports import data_page
 from readinglist.site.people import authors_page, organizations_page
@@ -24,7 +23,6 @@ from readinglist.curate.related import related_slugs
 from readinglist.site.files import site_files
 from readinglist.site.pages import generated_hash_ok, home_page, timeline_page, topic_page
 from readinglist.site.stats import stats_page
-from readinglist.page.validate import validate_page
 
 
 @dataclass
@@ -74,41 +72,12 @@ _CURRENT: Optional[SiteData] = None
 def load_site_data(project: store.Project) -> SiteData:
     """Papers and taxonomy; pages with problems are reported and left out."""
     taxonomy = load_taxonomy(project)
-    papers: list[Paper] = []
-    excluded: dict[str, list[Problem]] = {}
-    warnings: list[Problem] = []
-    for slug, text in store.read_pages(project.papers).items():
-        path = f"content/papers/{slug}.md"
-        problems = validate_page(text, path, slug, taxonomy)
-        # Unknown keys or topics are contributor slips that are still safe to
-        # show; anything that could break the page or leak markup is not.
-        blocking = [p for p in problems if not p.message.startswith(("unknown key", "unknown topic"))]
-        if blocking:
-            excluded[slug] = blocking
-            continue
-        try:
-            papers.append(paper_from_page(text, path, slug))
-        except PageError as exc:
-            excluded[slug] = exc.problems
-            continue
-        warnings.extend(problems)
-    warnings.extend(duplicate_pages(papers))
+    catalog = Catalog.load(project, taxonomy)
+    papers = catalog.showable()
+    excluded = {slug: page.blocking for slug, page in catalog.pages.items() if page.blocking}
+    warnings = [p for page in catalog.pages.values() if not page.blocking for p in page.problems]
+    warnings.extend(duplicate_titles(papers))
     return SiteData(project, taxonomy, papers, excluded, warnings)
-
-
-def duplicate_pages(papers: list[Paper]) -> list[Problem]:
-    """Pages whose titles are the same paper (both are built; `check` finds near-duplicates too)."""
-    first: dict[str, str] = {}
-    problems = []
-    for paper in sorted(papers, key=lambda p: p.slug):
-        key = title_key(paper.title)
-        if key in first:
-            problems.append(Problem(f"content/papers/{paper.slug}.md", 0,
-                                    f"has the same title as content/papers/{first[key]}.md (one paper, one page: "
-                                    "merge the two and delete one)"))
-        else:
-            first[key] = paper.slug
-    return problems
 
 
 def current_site_data(project_root: Path) -> SiteData:

@@ -15,11 +15,12 @@ from typing import Optional
 from readinglist import store
 from readinglist.tools.check import find_existing
 from readinglist.curate.classify import Taxonomy, classify
-from readinglist.ingest.pipeline import load_taxonomy
+from readinglist.store import load_taxonomy
 from readinglist.ingest.merge import assign_slugs
 from readinglist.text import ARXIV_ID_RE, clean_text, collapse_whitespace
 from readinglist.paper import InputError, Paper, Problem
-from readinglist.page.markdown import PageError, paper_from_page, render_paper_page
+from readinglist.catalog import Catalog
+from readinglist.page.markdown import render_paper_page
 from readinglist.page.validate import validate_page
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -73,12 +74,8 @@ def build_paper(title: str, abstract: str, authors: list[str], date: Optional[st
 def _write_new(project: store.Project, candidates: list[tuple[str, Paper]], taxonomy: Taxonomy) -> AddOutcome:
     outcome = AddOutcome()
     with store.exclusive_lock(project, "readinglist add"):
-        existing: list[Paper] = []
-        for slug, text in store.read_pages(project.papers).items():
-            try:
-                existing.append(paper_from_page(text, f"content/papers/{slug}.md", slug))
-            except PageError:
-                continue
+        catalog = Catalog.load(project, taxonomy)
+        existing: list[Paper] = list(catalog.readable().values())
         accepted: list[Paper] = []
         for where, paper in candidates:
             twin = find_existing(paper.title, existing + accepted)
@@ -87,7 +84,7 @@ def _write_new(project: store.Project, candidates: list[tuple[str, Paper]], taxo
                 outcome.refused.append(Problem(where, 0, f"{paper.title!r} is already in the list: {place}"))
                 continue
             accepted.append(paper)
-        assign_slugs(accepted, set(store.read_pages(project.papers)))
+        assign_slugs(accepted, set(catalog.pages))
         filed_by_rules: dict[str, list[str]] = {}
         for paper in accepted:
             path = f"content/papers/{paper.slug}.md"

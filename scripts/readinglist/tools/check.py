@@ -16,11 +16,11 @@ from typing import Iterable, Optional
 from readinglist import store
 from readinglist.site.build import hand_edited_generated_pages
 from readinglist.curate.classify import Taxonomy, classify
-from readinglist.ingest.pipeline import load_taxonomy
+from readinglist.store import load_taxonomy
 from readinglist.text import title_key
 from readinglist.paper import InputError, Paper, Problem
-from readinglist.page.markdown import PageError, key_line, paper_from_page
-from readinglist.page.validate import validate_page
+from readinglist.catalog import Catalog
+from readinglist.page.markdown import key_line
 
 NEAR_DUPLICATE_RATIO = 0.92
 
@@ -77,58 +77,48 @@ def find_existing(title: str, papers: Iterable[Paper]) -> Optional[Paper]:
     return best
 
 
-def check_pages(texts: dict[str, str], taxonomy: Taxonomy, only: Optional[set[str]] = None) -> list[Problem]:
-    """Problems of the pages (slug -> text); `only` limits per-page checks to some slugs."""
+def check_pages(catalog: Catalog, only: Optional[set[str]] = None) -> list[Problem]:
+    """Problems of the pages; `only` limits per-page checks to some slugs."""
     problems: list[Problem] = []
     titles: dict[str, str] = {}
-    for slug, text in texts.items():
-        path = f"content/papers/{slug}.md"
-        selected = only is None or slug in only
-        if selected:
-            problems.extend(validate_page(text, path, slug, taxonomy))
-        try:
-            paper = paper_from_page(text, path, slug)
-        except PageError:
-            continue
-        if paper.title:
-            titles[slug] = paper.title
+    for slug, page in catalog.pages.items():
+        if only is None or slug in only:
+            problems.extend(page.problems)
+        if page.paper is not None and page.paper.title:
+            titles[slug] = page.paper.title
     for a, b, exact in near_duplicates(titles):
         if only is not None and a not in only and b not in only:
             continue
         how = "the same title as" if exact else "a near-identical title to"
         first, second = (a, b) if only is None or b not in only else (b, a)
-        problems.append(Problem(f"content/papers/{second}.md", key_line(texts[second], "title"),
+        problems.append(Problem(f"content/papers/{second}.md", key_line(catalog.pages[second].text, "title"),
                                 f"has {how} content/papers/{first}.md (one paper, one page: merge the two "
                                 "and delete one)"))
     return problems
 
 
-def filing_notes(texts: dict[str, str], taxonomy: Taxonomy, ledger: Optional[dict[str, list[str]]],
+def filing_notes(catalog: Catalog, taxonomy: Taxonomy, ledger: Optional[dict[str, list[str]]],
                  only: Optional[set[str]] = None) -> list[Problem]:
-    """Where a person's filing and the rules' differ: information, not problems (filings.py)."""
+    """Where a person's filing and the rules' differ: information, not problems (curate/filings.py)."""
     notes = []
-    for slug, text in sorted(texts.items()):
-        if only is not None and slug not in only:
-            continue
-        path = f"content/papers/{slug}.md"
-        try:
-            paper = paper_from_page(text, path, slug)
-        except PageError:
+    for slug, page in catalog.pages.items():
+        paper = page.paper
+        if (only is not None and slug not in only) or paper is None:
             continue
         if not paper.title or not paper.topics or any(t not in taxonomy.ids for t in paper.topics):
             continue
         rules = classify(paper.title, paper.abstract, taxonomy)
         if sorted(rules) == sorted(paper.topics):
             continue
-        line = key_line(text, "topics")
+        line = key_line(page.text, "topics")
         if paper.topics_curated:
-            notes.append(Problem(path, line, f"filed by a person; the rules would file it under {', '.join(rules)}"))
+            notes.append(Problem(page.path, line, f"filed by a person; the rules would file it under {', '.join(rules)}"))
         elif ledger is not None and sorted(ledger.get(slug, [])) != sorted(paper.topics):
-            notes.append(Problem(path, line, "topics edited by a person: the next ingest keeps them and marks "
-                                             "the page topics_curated"))
+            notes.append(Problem(page.path, line, "topics edited by a person: the next ingest keeps them and marks "
+                                                  "the page topics_curated"))
         else:
-            notes.append(Problem(path, line, f"the rules now file it under {', '.join(rules)}: the next ingest "
-                                             "re-files it (edit `topics:` to file it yourself)"))
+            notes.append(Problem(page.path, line, f"the rules now file it under {', '.join(rules)}: the next ingest "
+                                                  "re-files it (edit `topics:` to file it yourself)"))
     return notes
 
 
@@ -140,7 +130,7 @@ class CheckResult:
 
 def run_check(project: store.Project, paths: list[str]) -> CheckResult:
     taxonomy = load_taxonomy(project)
-    texts = store.read_pages(project.papers)
+    catalog = Catalog.load(project, taxonomy)
     only: Optional[set[str]] = None
     if paths:
         only = set()
@@ -155,8 +145,8 @@ def run_check(project: store.Project, paths: list[str]) -> CheckResult:
             if not resolved.exists():
                 raise InputError(raw, "no such page")
             only.add(path.stem)
-    problems = check_pages(texts, taxonomy, only)
+    problems = check_pages(catalog, only)
     if only is None:
         problems.extend(hand_edited_generated_pages(project))
-    notes = filing_notes(texts, taxonomy, store.read_ledger(project), only)
+    notes = filing_notes(catalog, taxonomy, store.read_ledger(project), only)
     return CheckResult(sorted(set(problems), key=lambda p: (p.path, p.line, p.message)), notes)

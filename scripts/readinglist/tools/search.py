@@ -13,9 +13,9 @@ from typing import Optional
 
 from readinglist import store
 from readinglist.curate.classify import decide, evidence, find_terms
-from readinglist.ingest.pipeline import load_taxonomy
+from readinglist.store import load_taxonomy
 from readinglist.paper import InputError
-from readinglist.page.markdown import PageError, paper_from_page
+from readinglist.catalog import Catalog, read_page
 
 
 @dataclass
@@ -30,12 +30,7 @@ def search_papers(project: store.Project, query: str, limit: int = 10) -> list[H
     from lunr import lunr
 
     taxonomy = load_taxonomy(project)
-    papers = {}
-    for slug, text in store.read_pages(project.papers).items():
-        try:
-            papers[slug] = paper_from_page(text, f"content/papers/{slug}.md", slug)
-        except PageError:
-            continue
+    papers = Catalog.load(project, taxonomy).readable()
     if not papers:
         return []
     names = {t.id: t.name for t in taxonomy.topics}
@@ -58,14 +53,10 @@ def explain_filing(project: store.Project, page: str) -> list[str]:
     """Why the filing puts a page where it does: the terms per topic, or the title words that decided."""
     taxonomy = load_taxonomy(project)
     slug = Path(page).stem
-    path = project.papers / f"{slug}.md"
-    if not path.exists():
-        raise InputError(page, "no such page under content/papers/")
-    text = store.read_page(path)
-    try:
-        paper = paper_from_page(text, f"content/papers/{slug}.md", slug)
-    except PageError as exc:
-        raise InputError(f"content/papers/{slug}.md", f"{exc} (fix the page first: readinglist check)") from None
+    read = read_page(slug, store.read_page(project, slug, page), taxonomy)
+    if read.paper is None:
+        raise InputError(read.path, f"{read.problems[0].message} (fix the page first: readinglist check)")
+    paper = read.paper
     decision = decide(paper.title, paper.abstract, taxonomy)
     lines = [f"{paper.title}", f"page topics: {', '.join(paper.topics) or '(none)'}"
              + (" (curated: a person chose them, the rules leave them alone)" if paper.topics_curated else "")]

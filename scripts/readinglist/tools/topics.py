@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Optional
 
 from readinglist import store
-from readinglist.ingest.pipeline import load_taxonomy
+from readinglist.store import load_taxonomy
 from readinglist.paper import InputError
-from readinglist.page.markdown import PageError, paper_from_page
+from readinglist.catalog import Catalog
 from readinglist.curate.evaluate import (NEUTRAL_ABSTRACT, Labelled, evaluate, format_report, labelled_from_jsonl_rows,
                         labelled_from_known)
 from readinglist.curate.topicmodel import MODEL_FILE, TitleModel
@@ -19,13 +19,7 @@ SPLIT_FILE = "topics-split.yml"
 
 
 def _papers(project: store.Project) -> list:
-    papers = []
-    for slug, text in store.read_pages(project.papers).items():
-        try:
-            papers.append(paper_from_page(text, f"content/papers/{slug}.md", slug))
-        except PageError:
-            continue
-    return papers
+    return list(Catalog.load(project, None).readable().values())
 
 
 def _abstracts_by_title(project: store.Project) -> dict[str, str]:

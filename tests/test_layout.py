@@ -1,0 +1,124 @@
+"""The package's shape: a package per pipeline stage, imports pointing down, no circle."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from conftest import REPO
+
+PACKAGE = REPO / "scripts" / "readinglist"
+
+# Each part of the package, and the parts it may import (besides itself).  Lower
+# layers never import higher ones: a newcomer can read from the bottom up.
+ALLOWED = {
+    "paper": set(),
+    "text": set(),
+    "curate": {"paper", "text"},
+    "page": {"paper", "text", "curate"},
+    "store": {"paper", "text", "curate", "page"},
+    "catalog": {"paper", "text", "curate", "page", "store"},
+    "ingest": {"paper", "text", "curate", "page", "store", "catalog"},
+    "site": {"paper", "text", "curate", "page", "store", "catalog"},
+    "tools": {"paper", "text", "curate", "page", "store", "catalog", "ingest", "site"},
+    "bench": {"paper", "text", "curate", "page", "store", "catalog", "ingest", "site"},
+    "cli": {"paper", "text", "curate", "page", "store", "catalog", "ingest", "site", "tools", "bench"},
+    "__main__": {"cli"},
+}
+
+
+def part_of(module: str) -> str:
+    """'readinglist.site.build' -> 'site'."""
+    return module.split(".")[1] if module.count(".") else module
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        name = ".".join(rel.parts)
+        found[name.removesuffix(".__init__")] = path
+    KNOWN.update(found)
+    return found
+
+
+KNOWN: set[str] = set()
+
+
+def imports_of(path: Path, name: str) -> set[str]:
+    """The readinglist modules a module imports (absolute, wherever the import stands)."""
+    out = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".")[: -node.level] if not path.name == "__init__.py" else name.split(".")
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("readinglist"):
+                for alias in node.names:  # `from readinglist.ingest import noop` imports a module
+                    sub = f"{target}.{alias.name}"
+                    out.add(sub if sub in KNOWN else target)
+        elif isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names if alias.name.startswith("readinglist"))
+    return out
+
+
+def test_the_folder_listing_shows_the_stages():
+    parts = {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("__")}
+    assert parts == {"ingest", "curate", "page", "site", "tools", "bench"}
+    top = {p.stem for p in PACKAGE.glob("*.py")}
+    assert top == {"__init__", "__main__", "paper", "text", "store", "catalog", "cli"}
+
+
+def test_imports_point_down():
+    wrong = []
+    for name, path in modules().items():
+        here = part_of(name)
+        for target in imports_of(path, name):
+            there = part_of(target)
+            if there != here and there not in ALLOWED.get(here, set()):
+                wrong.append(f"{name} imports {target} ({here} -> {there})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_import_circle():
+    mods = modules()
+    graph = {name: {t for t in imports_of(path, name) if t in mods and t != name} for name, path in mods.items()}
+    seen, stack, circles = set(), [], []
+
+    def visit(node):
+        if node in stack:
+            circles.append(" -> ".join(stack[stack.index(node):] + [node]))
+            return
+        if node in seen:
+            return
+        seen.add(node)
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            visit(nxt)
+        stack.pop()
+
+    for node in sorted(graph):
+        visit(node)
+    assert not circles, "\n".join(circles)
+
+
+# Only the store touches the project's files (reading, writing, listing).  The
+# benchmark's throwaway workspaces go through one helper of the bench.
+DISK = re.compile(r"(?<!store)\.(read_text|read_bytes|write_text|write_bytes|iterdir|glob|rglob|mkdir|unlink|stat)\(|"
+                  r"(?<![.\w])open\(|shutil\.|os\.(remove|rename|replace|makedirs|listdir|scandir|walk)\(")
+
+
+def test_only_the_store_touches_the_disk():
+    wrong = []
+    for name, path in modules().items():
+        if name in ("readinglist.store", "readinglist.bench.workspace"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#")[0]
+            if DISK.search(code):
+                wrong.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert not wrong, "\n".join(wrong)
