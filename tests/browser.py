@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 # serve(dir) -> base URL: the benchmark serves sites the same way, so one implementation.
-from readinglist.bench.run import serve  # noqa: F401
+from readinglist.bench.browser import serve  # noqa: F401
 
 CHROMIUM = os.environ.get("READINGLIST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

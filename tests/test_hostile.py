@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import UPDATE_GOLDEN, make_project, run_cli
-from readinglist.ingest.pipeline import load_taxonomy
+from readinglist.store import load_taxonomy
 from readinglist.text import clean_text
 from readinglist.ingest.normalize import record_from_raw
 from readinglist.paper import InputError

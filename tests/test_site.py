@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess

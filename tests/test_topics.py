@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
@@ -22,7 +21,7 @@ import yaml
 from conftest import REPO
 from readinglist.curate.classify import (OTHER, TaxonomyError, classify, evidence, find_terms, score_topics,
                                   taxonomy_from_data)
-from readinglist.ingest.pipeline import load_taxonomy
+from readinglist.store import load_taxonomy
 from readinglist.store import Project
 from readinglist.curate.termindex import TermIndex, Words, phrase_term
 from readinglist.page.markdown import paper_from_page

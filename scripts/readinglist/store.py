@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Optional
 import yaml
 
 from readinglist.curate.classify import Taxonomy, TaxonomyError, taxonomy_from_data
-from readinglist.curate.filings import LEDGER_FILE, Ledger, ledger_from_data, ledger_to_text
+from readinglist.curate.filings import LEDGER_FILE, ledger_from_data, ledger_to_text
 from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
 from readinglist.paper import InputError, Problem
 
@@ -235,6 +235,43 @@ def page_stats(folder: Path) -> list[tuple[str, int, int]]:
         st = path.stat()
         out.append((path.name, st.st_size, st.st_mtime_ns))
     return out
+
+
+def read_text_or_none(path: Path) -> Optional[str]:
+    """A UTF-8 file readinglist or a person keeps in the project, or None when there is none."""
+    try:
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def list_files(folder: Path, pattern: str) -> list[Path]:
+    """Files in `folder` matching `pattern`, sorted; none when the folder is missing."""
+    return sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
+
+
+def digest_files(folder: Path, pattern: str) -> str:
+    """A digest of the names and bytes of the files under `folder` matching `pattern`."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob(pattern)):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_input_file(name: str, what: str) -> str:
+    """A file a person names on the command line (BibTeX, labels), as text; InputError says why not."""
+    try:
+        return Path(name).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(name, f"no such file (the {what} to read)") from None
+    except IsADirectoryError:
+        raise InputError(name, f"is a folder, not the {what}") from None
+    except UnicodeDecodeError:
+        raise InputError(name, f"the {what} is not UTF-8 text (re-save it as UTF-8)") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read the {what}: {exc.strerror or exc}") from None
 
 
 def read_bytes_or_empty(path: Path) -> bytes:

@@ -48,8 +48,7 @@ def _code_digest() -> str:
             digest.update(f"\0{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"\0{name}=missing".encode())
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(store.digest_files(package, "*.py").encode())
     return digest.hexdigest()
 
 

@@ -109,13 +109,14 @@ def hand_edited_generated_pages(project: store.Project) -> list[Problem]:
     """Generated pages whose text no longer matches what readinglist wrote."""
     problems = []
     candidates = [project.content / "index.md", project.content / "timeline.md",
-                  *sorted((project.content / "topics").glob("*.md"))]
+                  *store.list_files(project.content / "topics", "*.md")]
     # Pages readinglist alone writes: one without the generated marker was replaced by hand.
     ours_only = [project.content / rel for rel in GENERATED_ONLY_PAGES]
     for path in candidates + ours_only:
-        if not path.exists():
+        text = store.read_text_or_none(path)
+        if text is None:
             continue
-        state = generated_hash_ok(path.read_text(encoding="utf-8", errors="replace"))
+        state = generated_hash_ok(text)
         if state is False or (state is None and (path.parent.name == "topics" or path in ours_only)):
             problems.append(Problem(project.rel(path), 1,
                                     "generated page was edited by hand; it is rebuilt from the papers "
@@ -127,12 +128,11 @@ def hand_edited_generated_pages(project: store.Project) -> list[Problem]:
 def write_generated_pages(data: SiteData) -> int:
     """Write generated pages (only those that change) and remove stale topic pages."""
     project = data.project
-    intro_path = project.config / "home.md"
-    intro = intro_path.read_text(encoding="utf-8") if intro_path.exists() else "# Reading list\n"
+    intro = store.read_text_or_none(project.config / "home.md") or "# Reading list\n"
     pages = generated_pages(data, intro)
     written = sum(store.write_text(project.content / rel, text) for rel, text in pages.items())
-    for stale in sorted((project.content / "topics").glob("*.md")):
-        if f"topics/{stale.name}" not in pages and generated_hash_ok(stale.read_text(encoding="utf-8")):
+    for stale in store.list_files(project.content / "topics", "*.md"):
+        if f"topics/{stale.name}" not in pages and generated_hash_ok(store.read_text_or_none(stale) or ""):
             store.remove_file(stale)
     return written
 

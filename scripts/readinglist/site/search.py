@@ -166,8 +166,9 @@ def update_site_index(site_dir, papers: Sequence[Paper], taxonomy: Taxonomy, col
     from readinglist import store
 
     path = Path(site_dir) / "search" / "search_index.json"
-    if not path.exists():
+    index = store.read_text_or_none(path)
+    if index is None:
         return False
     entries = paper_entries(papers, taxonomy, collected.papers) + collected.listings
-    store.write_text(path, merged_index(path.read_text(encoding="utf-8"), entries))
+    store.write_text(path, merged_index(index, entries))
     return True

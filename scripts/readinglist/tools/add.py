@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
 from readinglist import store
@@ -150,11 +149,7 @@ def add_from_bibtex(project: store.Project, path: str, topics: Optional[str] = N
     import bibtexparser
 
     taxonomy = load_taxonomy(project)
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read the BibTeX file: {exc.__class__.__name__}") from None
+    text = store.read_input_file(path, "BibTeX file")
     library = bibtexparser.parse_string(text)
     outcome = AddOutcome()
     for block in library.failed_blocks:
