@@ -30,7 +30,7 @@ from readinglist import store
 from readinglist.site.build import load_site_data
 from readinglist.site.charts import Bar, Point, bar_chart, scatter_chart, small_multiples
 from readinglist.site.citations import bibtex_entries, bibtex_file, citation_keys
-from readinglist.site.exports import FIELDS, paper_records, papers_csv, papers_json
+from readinglist.site.exports import COLUMNS, paper_records, papers_csv, papers_json
 from readinglist.site.feeds import FEED_SIZE, atom_feed
 from readinglist.paper import FIELD_ORDER, Paper, SourceRef
 from readinglist.site.pages import author_anchor
@@ -293,7 +293,7 @@ def test_json_and_csv_hold_every_front_matter_field_of_every_page(built_site, ba
     records = json.loads((site / "papers.json").read_text(encoding="utf-8"))
     rows = list(csv.DictReader(io.StringIO((site / "papers.csv").read_text(encoding="utf-8"), newline="")))
     assert [r["slug"] for r in records] == [r["slug"] for r in rows] == sorted(pages)
-    assert list(rows[0]) == [key for key, _ in FIELDS] and list(records[0]) == [key for key, _ in FIELDS]
+    assert list(rows[0]) == [key for key, _ in COLUMNS] and list(records[0]) == [key for key, _ in COLUMNS]
     for record, row in zip(records, rows):
         meta = pages[record["slug"]]
         assert record["url"] == row["url"] == f"{base}papers/{record['slug']}/"
@@ -331,7 +331,7 @@ def test_data_page_links_the_files_and_documents_every_field(built_site):
     for name in ("papers.json", "papers.csv", "papers.bib", "feed.xml"):
         assert site / name in hrefs and (site / name).is_file()
     text = page.read_text(encoding="utf-8")
-    assert all(f"<code>{key}</code>" in text for key, _ in FIELDS)
+    assert all(f"<code>{key}</code>" in text for key, _ in COLUMNS)
 
 
 # --------------------------------------------------------------------------- stats

@@ -122,3 +122,27 @@ def test_only_the_store_touches_the_disk():
             if DISK.search(code):
                 wrong.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_papers_fields_are_declared_once():
+    """paper.FIELDS is the one list: the Paper type, pages, checks and exports all follow it."""
+    import dataclasses
+    import datetime as dt
+
+    from readinglist.page.markdown import paper_from_page, render_paper_page
+    from readinglist.page.validate import _CHECKS, KINDS
+    from readinglist.paper import FIELD_ORDER, FIELDS, Paper, SourceRef
+    from readinglist.site.exports import COLUMNS
+
+    attributes = {f.name for f in dataclasses.fields(Paper)}
+    assert set(FIELD_ORDER) <= attributes
+    assert {f.kind for f in FIELDS} <= set(_CHECKS) and set(KINDS) == set(FIELD_ORDER)
+    assert [c for c, _ in COLUMNS if c in FIELD_ORDER] == [f.name for f in FIELDS if f.exported]
+    values = {"title": "T", "authors": ["A B"], "et_al": True, "author_count": 3, "organization": "O",
+              "date": dt.date(2024, 1, 2), "arxiv_category": "cs.LG", "arxiv_id": "2401.00001", "upvotes": 0,
+              "has_code": False, "topics": ["quantization"], "topics_curated": True,
+              "sources": [SourceRef("d.txt", 3)]}
+    assert set(values) == set(FIELD_ORDER), "a field was added: give it a value here"
+    paper = Paper(**values, abstract="An abstract.", slug="t")
+    back = paper_from_page(render_paper_page(paper), "content/papers/t.md", "t")
+    assert all(getattr(back, name) == value for name, value in values.items())

@@ -12,23 +12,42 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-# Front-matter keys in the order they are written to a page.  CONTRIBUTING.md
-# documents each one; `check` rejects keys that are not listed here.
-FIELD_ORDER = (
-    "title",
-    "authors",
-    "et_al",
-    "author_count",
-    "organization",
-    "date",
-    "arxiv_category",
-    "arxiv_id",
-    "upvotes",
-    "has_code",
-    "topics",
-    "topics_curated",
-    "sources",
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key of a paper page, and a Paper attribute of the same name.
+
+    `kind` says how it is written, read and checked (page/markdown.py,
+    page/validate.py, site/exports.py each act on kinds, never on names);
+    `owner` says who sets it: `dump` (ingest fills it when the page lacks it),
+    `rules` (the topic filing, until a person changes it), `person` or `ingest`.
+    """
+
+    name: str
+    kind: str
+    owner: str
+    doc: str
+    exported: bool = True
+
+
+# Every front-matter key, in the order it is written to a page: the one place
+# a paper's fields are declared.  `check` rejects keys that are not listed.
+FIELDS: tuple[Field, ...] = (
+    Field("title", "title", "dump", "Title as clean text: `$...$` is TeX math, `\\$` a literal dollar sign."),
+    Field("authors", "names", "dump", "Author names the dumps show, in order (often only the first three)."),
+    Field("et_al", "flag", "dump", "True when there are more authors than `authors` lists."),
+    Field("author_count", "count", "dump", "Number of authors, when a dump says."),
+    Field("organization", "text", "dump", "Organization the paper was listed under, when known."),
+    Field("date", "date", "dump", "Date it appeared (YYYY-MM-DD), when known."),
+    Field("arxiv_category", "category", "dump", "Primary arXiv category, e.g. cs.LG."),
+    Field("arxiv_id", "arxiv_id", "person", "arXiv identifier, when known."),
+    Field("upvotes", "number", "dump", "Upvotes on the listing it came from."),
+    Field("has_code", "yesno", "dump", "Whether the listing showed a code link."),
+    Field("topics", "topics", "rules", "Topic ids (see the topic pages), most relevant first."),
+    Field("topics_curated", "flag", "person", "True when a person chose the topics (else the classifier did)."),
+    Field("sources", "sources", "ingest", "Where it was ingested from: dump file and line."),
 )
+FIELD_ORDER = tuple(f.name for f in FIELDS)
 
 
 @dataclass(frozen=True, order=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from readinglist.text import slugify, title_key
-from readinglist.paper import Paper, Problem, Record, SourceRef
+from readinglist.paper import FIELDS, Paper, Problem, Record, SourceRef
 
 
 @dataclass
@@ -141,6 +141,11 @@ def _similar_titles(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.6
 
 
+# Fields a dump fills on a page that lacks them (the title names the page, and
+# authors come with et_al, as one).
+DUMP_FILLED = tuple(f.name for f in FIELDS if f.owner == "dump" and f.name not in ("title", "authors", "et_al"))
+
+
 def fill_page(page: Paper, incoming: Paper) -> Paper:
     """`page` with the fields it lacks taken from `incoming` and its sources added.
 
@@ -151,7 +156,7 @@ def fill_page(page: Paper, incoming: Paper) -> Paper:
                       authors=list(page.authors), topics=list(page.topics), extra=dict(page.extra))
     if not updated.authors and incoming.authors:
         updated.authors, updated.et_al = list(incoming.authors), incoming.et_al
-    for attr in ("author_count", "organization", "date", "arxiv_category", "upvotes", "has_code"):
+    for attr in DUMP_FILLED:
         if getattr(updated, attr) is None and getattr(incoming, attr) is not None:
             setattr(updated, attr, getattr(incoming, attr))
     if not updated.body.strip() and incoming.abstract:

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from readinglist.curate.classify import Taxonomy
 from readinglist.text import ARXIV_CATEGORY_RE, ARXIV_ID_RE, MATH_RE
-from readinglist.paper import FIELD_ORDER, Problem
+from readinglist.paper import FIELD_ORDER, FIELDS, Problem
 from readinglist.page.markdown import PageError, key_line, split_page
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -62,54 +62,93 @@ def _show(value: Any) -> str:
 
 def _check_type(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
     """What is wrong with one front-matter value, or None."""
-    if key == "title":
-        if not isinstance(value, str) or not value.strip():
-            return "`title:` must be the paper's title as text (write it in quotes if it contains `: `)"
-        if "\n" in value.strip():
-            return "`title:` must be one line (join the lines)"
-    elif key == "authors":
-        if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
-            return "`authors:` must be a list of names (one `- Name` line each)"
-    elif key in ("et_al", "has_code", "topics_curated"):
-        if not isinstance(value, bool):
-            return f"`{key}:` must be true or false (got {_show(value)})"
-    elif key in ("author_count", "upvotes"):
-        if not isinstance(value, int) or isinstance(value, bool) or value < (1 if key == "author_count" else 0):
-            return f"`{key}:` must be a whole number{' of at least 1' if key == 'author_count' else ''} (got {_show(value)})"
-    elif key == "organization":
-        if not isinstance(value, str) or not value.strip():
-            return "`organization:` must be text"
-    elif key == "date":
-        if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
-            return f"`date:` must be a date like 2024-05-30 (got {_show(value)})"
-        if isinstance(value, str):
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                return f"`date:` must be a date like 2024-05-30 (got {_show(value)})"
-    elif key == "arxiv_category":
-        if not isinstance(value, str) or not ARXIV_CATEGORY_RE.match(value):
-            return f"`arxiv_category:` must be an arXiv category like cs.CL or stat.ML (got {_show(value)})"
-    elif key == "arxiv_id":
-        if not isinstance(value, str) or not ARXIV_ID_RE.match(value):
-            return (f"`arxiv_id:` must be an arXiv identifier like '2310.01234' in quotes "
-                    f"(got {_show(value)}; unquoted, YAML reads 2310.10000 as a number)")
-    elif key == "topics":
-        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-            return "`topics:` must be a list of topic ids (one `- id` line each)"
-        if taxonomy is not None:
-            unknown = [t for t in value if t not in taxonomy.ids]
-            if unknown:
-                return (f"unknown topic {unknown[0]!r} in `topics:` (use one of the ids in "
-                        "site_config/topics.yml, or add the topic there first)")
-        if len(set(value)) != len(value):
-            return "`topics:` lists a topic twice (remove the repeat)"
-    elif key == "sources":
-        if not isinstance(value, list) or not all(
-                isinstance(s, dict) and isinstance(s.get("file"), str) and isinstance(s.get("line"), int)
-                and not isinstance(s.get("line"), bool) and set(s) == {"file", "line"} for s in value):
-            return "`sources:` must be a list of `{file: NAME, line: N}` entries (ingest fills it; leave it as it was)"
+    return _CHECKS[KINDS[key]](key, value, taxonomy)
+
+
+KINDS = {f.name: f.kind for f in FIELDS}
+
+
+def _title(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, str) or not value.strip():
+        return "`title:` must be the paper's title as text (write it in quotes if it contains `: `)"
+    if "\n" in value.strip():
+        return "`title:` must be one line (join the lines)"
     return None
+
+
+def _names(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
+        return f"`{key}:` must be a list of names (one `- Name` line each)"
+    return None
+
+
+def _flag(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    return None if isinstance(value, bool) else f"`{key}:` must be true or false (got {_show(value)})"
+
+
+def _whole(minimum: int):
+    def check(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            at_least = " of at least 1" if minimum == 1 else ""
+            return f"`{key}:` must be a whole number{at_least} (got {_show(value)})"
+        return None
+    return check
+
+
+def _text(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    return None if isinstance(value, str) and value.strip() else f"`{key}:` must be text"
+
+
+def _date(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    wrong = f"`{key}:` must be a date like 2024-05-30 (got {_show(value)})"
+    if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
+        return wrong
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return wrong
+    return None
+
+
+def _category(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, str) or not ARXIV_CATEGORY_RE.match(value):
+        return f"`{key}:` must be an arXiv category like cs.CL or stat.ML (got {_show(value)})"
+    return None
+
+
+def _arxiv_id(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, str) or not ARXIV_ID_RE.match(value):
+        return (f"`{key}:` must be an arXiv identifier like '2310.01234' in quotes "
+                f"(got {_show(value)}; unquoted, YAML reads 2310.10000 as a number)")
+    return None
+
+
+def _topics(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        return f"`{key}:` must be a list of topic ids (one `- id` line each)"
+    if taxonomy is not None:
+        unknown = [t for t in value if t not in taxonomy.ids]
+        if unknown:
+            return (f"unknown topic {unknown[0]!r} in `{key}:` (use one of the ids in "
+                    "site_config/topics.yml, or add the topic there first)")
+    if len(set(value)) != len(value):
+        return f"`{key}:` lists a topic twice (remove the repeat)"
+    return None
+
+
+def _sources(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("file"), str) and isinstance(s.get("line"), int)
+            and not isinstance(s.get("line"), bool) and set(s) == {"file", "line"} for s in value):
+        return f"`{key}:` must be a list of `{{file: NAME, line: N}}` entries (ingest fills it; leave it as it was)"
+    return None
+
+
+# How each kind of field (paper.FIELDS) is checked.
+_CHECKS = {"title": _title, "names": _names, "flag": _flag, "yesno": _flag, "count": _whole(1), "number": _whole(0),
+           "text": _text, "date": _date, "category": _category, "arxiv_id": _arxiv_id, "topics": _topics,
+           "sources": _sources}
 
 
 def validate_page(text: str, path: str, slug: str, taxonomy: Optional[Taxonomy]) -> list[Problem]:

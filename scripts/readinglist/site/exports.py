@@ -14,27 +14,15 @@ import json
 from typing import Any, Callable, Sequence
 
 from readinglist.text import plain_text
-from readinglist.paper import Paper
+from readinglist.paper import FIELDS, Paper
 from readinglist.site.pages import generated_page
 
-# (column, what it holds) in the order of the files.  Every front-matter key
-# of a paper page is here, plus slug, url and the abstract.
-FIELDS: tuple[tuple[str, str], ...] = (
+# (column, what it holds) in the order of the files: every exported field of
+# paper.FIELDS, between the page's own slug and url and its abstract.
+COLUMNS: tuple[tuple[str, str], ...] = (
     ("slug", "The page name: `papers/<slug>/` on this site."),
     ("url", "Address of the paper's page on this site."),
-    ("title", "Title as clean text: `$...$` is TeX math, `\\$` a literal dollar sign."),
-    ("authors", "Author names the dumps show, in order (often only the first three)."),
-    ("et_al", "True when there are more authors than `authors` lists."),
-    ("author_count", "Number of authors, when a dump says."),
-    ("organization", "Organization the paper was listed under, when known."),
-    ("date", "Date it appeared (YYYY-MM-DD), when known."),
-    ("arxiv_category", "Primary arXiv category, e.g. cs.LG."),
-    ("arxiv_id", "arXiv identifier, when known."),
-    ("upvotes", "Upvotes on the listing it came from."),
-    ("has_code", "Whether the listing showed a code link."),
-    ("topics", "Topic ids (see the topic pages), most relevant first."),
-    ("topics_curated", "True when a person chose the topics (else the classifier did)."),
-    ("sources", "Where it was ingested from: dump file and line."),
+    *((f.name, f.doc) for f in FIELDS if f.exported),
     ("abstract", "The abstract as plain text (math shown as its TeX source)."),
     ("extra", "Front-matter keys a contributor added that readinglist does not know."),
 )
@@ -44,26 +32,24 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def paper_record(paper: Paper, url: str) -> dict[str, Any]:
-    """One paper as JSON-ready values, keys in FIELDS order."""
-    return {
-        "slug": paper.slug,
-        "url": url,
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "et_al": paper.et_al,
-        "author_count": paper.author_count,
-        "organization": paper.organization,
-        "date": paper.date.isoformat() if paper.date else None,
-        "arxiv_category": paper.arxiv_category,
-        "arxiv_id": paper.arxiv_id,
-        "upvotes": paper.upvotes,
-        "has_code": paper.has_code,
-        "topics": list(paper.topics),
-        "topics_curated": paper.topics_curated,
-        "sources": [{"file": s.file, "line": s.line} for s in paper.sources],
-        "abstract": plain_text(paper.abstract),
-        "extra": _jsonable(paper.extra),
-    }
+    """One paper as JSON-ready values, keys in COLUMNS order."""
+    record: dict[str, Any] = {"slug": paper.slug, "url": url}
+    for f in FIELDS:
+        if f.exported:
+            record[f.name] = _exported(f.kind, getattr(paper, f.name))
+    record["abstract"] = plain_text(paper.abstract)
+    record["extra"] = _jsonable(paper.extra)
+    return record
+
+
+def _exported(kind: str, value: Any) -> Any:
+    if kind == "date":
+        return value.isoformat() if value else None
+    if kind in ("names", "topics"):
+        return list(value)
+    if kind == "sources":
+        return [{"file": s.file, "line": s.line} for s in value]
+    return value
 
 
 def _jsonable(value: Any) -> Any:
@@ -106,9 +92,9 @@ def _csv_cell(key: str, value: Any) -> str:
 def papers_csv(records: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([key for key, _ in FIELDS])
+    writer.writerow([key for key, _ in COLUMNS])
     for record in records:
-        writer.writerow([_csv_cell(key, record[key]) for key, _ in FIELDS])
+        writer.writerow([_csv_cell(key, record[key]) for key, _ in COLUMNS])
     return out.getvalue()
 
 
@@ -131,7 +117,7 @@ def data_page(paper_count: int, root: str) -> str:
         "| Field | Meaning |",
         "| --- | --- |",
     ]
-    lines += [f"| `{key}` | {meaning} |" for key, meaning in FIELDS]  # our own Markdown, not data
+    lines += [f"| `{key}` | {meaning} |" for key, meaning in COLUMNS]  # our own Markdown, not data
     lines += [
         "",
         "Unknown values are `null` in JSON and empty in CSV. In CSV, lists are joined with "
