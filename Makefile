@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve ingest build check bench clean
+.PHONY: site test serve ingest build check bench same-site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ PAPERS ?= 2000
 bench: $(STAMP)
 	mkdir -p bench-results
 	$(BIN)/readinglist bench --papers $(PAPERS) --json bench-results/bench-$(PAPERS).json
+
+## make same-site REF=<commit>: is site/ byte-identical when built with the code of REF? (for refactors)
+same-site: $(STAMP)
+	$(BIN)/python -m readinglist.bench.samesite $(REF)
 
 clean:
 	rm -rf site .pytest_cache

@@ -24,16 +24,22 @@ from readinglist.site.pages import decorate_paper, meta_description
 
 
 def _data(config):
-    return rl_build.current_site_data(Path(config.config_file_path).parent)
+    """The build's data, kept on the config object of this build (never in a module
+    global: a live preview builds again and again in one process)."""
+    return config.readinglist.data
 
 
-# Pages whose search entries readinglist writes itself (see searchindex.py).
-_SEARCH = searchindex.Collected()
+def _search(config):
+    """Pages whose search entries readinglist writes itself (site/search.py)."""
+    return config.readinglist.search
 
 
 def on_config(config):
+    # `readinglist build` hands its data over; a plain `mkdocs build` or serve loads it.
+    if getattr(config, "readinglist", None) is None:
+        config.readinglist = rl_build.BuildState(rl_build.load_site_data(
+            rl_build.store.Project(Path(config.config_file_path).parent)))
     data = _data(config)
-    _SEARCH.reset()
     # Edit links need the repository; without it there are none (no dead links).
     if not config.repo_url:
         config.edit_uri = None
@@ -98,7 +104,7 @@ def on_page_markdown(markdown, page, config, files):
             meta["title"] = plain_text(paper.title)
             # One entry per paper, written by searchindex (not Material's per-section cut).
             meta["search"] = {"exclude": True}
-            _SEARCH.papers[paper.slug] = page.url
+            _search(config).papers[paper.slug] = page.url
             meta["rl_nav_once"] = True  # same tabs and sidebar on every paper page
     # Material prints these front-matter values into the page unescaped:
     # a title like `<script>` must arrive as text.
@@ -113,7 +119,8 @@ def on_page_markdown(markdown, page, config, files):
     if meta.get("generated") and isinstance(meta.get("title"), str):
         # A listing repeats the papers' titles: found by its own title and description only.
         boost = (meta.get("search") or {}).get("boost") if isinstance(meta.get("search"), dict) else None
-        _SEARCH.listings.append(searchindex.listing_entry(page.url, meta["title"], meta.get("description"), boost))
+        _search(config).listings.append(searchindex.listing_entry(page.url, meta["title"], meta.get("description"),
+                                                                  boost))
         meta["search"] = {"exclude": True}
     return markdown
 
@@ -155,7 +162,7 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     # Runs after Material's search plugin wrote search_index.json (plugins before hooks).
     data = _data(config)
-    searchindex.update_site_index(config.site_dir, data.papers, data.taxonomy, _SEARCH)
+    searchindex.update_site_index(config.site_dir, data.papers, data.taxonomy, _search(config))
     # Feeds, BibTeX, JSON and CSV: files beside the pages, not pages themselves.
-    rl_build.write_site_files(_data(config), Path(config.site_dir), config.site_name,
+    rl_build.write_site_files(data, Path(config.site_dir), config.site_name,
                               config.site_url, config.use_directory_urls)

@@ -146,3 +146,42 @@ def test_the_papers_fields_are_declared_once():
     paper = Paper(**values, abstract="An abstract.", slug="t")
     back = paper_from_page(render_paper_page(paper), "content/papers/t.md", "t")
     assert all(getattr(back, name) == value for name, value in values.items())
+
+
+def test_a_second_build_in_one_process_sees_the_edit(tmp_path):
+    """No state survives a build in a module global: what a live preview needs."""
+    import shutil
+
+    from conftest import make_project
+    from readinglist.site.build import run_build
+    from readinglist.store import Project
+
+    root = make_project(tmp_path / "proj", copy_pages=True)
+    project = Project(root)
+    slug = "flexgen-high-throughput-generative-inference-of-large-language-models-with-a"
+    page = root / "content" / "papers" / f"{slug}.md"
+    assert run_build(project, strict=True, site_dir=str(tmp_path / "one")) == 0
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("title: 'FlexGen:", "title: 'FlexGenEdited:").replace(
+        "- llm-serving", "- hardware"), encoding="utf-8")
+    assert "FlexGenEdited" in page.read_text(encoding="utf-8")
+    assert run_build(project, strict=True, site_dir=str(tmp_path / "two")) == 0
+    paper = (tmp_path / "two" / "papers" / slug / "index.html").read_text(encoding="utf-8")
+    assert "FlexGenEdited" in paper and "FlexGenEdited" not in (
+        tmp_path / "one" / "papers" / slug / "index.html").read_text(encoding="utf-8")
+    topic = (tmp_path / "two" / "topics" / "hardware" / "index.html").read_text(encoding="utf-8")
+    assert "FlexGenEdited" in topic
+    index = (tmp_path / "two" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "FlexGenEdited" in index
+    shutil.rmtree(tmp_path / "one")
+
+
+def test_no_duplicated_code():
+    """pylint's duplicate-code check: a piece of logic lives in one place (runs in `make test`)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "pylint", "--disable=all", "--enable=duplicate-code",
+                             "--min-similarity-lines=6", "--score=n", str(PACKAGE)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import Optional
+from typing import Callable, Optional
 
 # --------------------------------------------------------------------------- clean text
 
@@ -127,26 +127,22 @@ def clean_text(raw: str) -> str:
     """
     raw = raw.replace("\ufffd", "")
     text = collapse_whitespace(_strip_control(unicodedata.normalize("NFC", raw)))
-    pieces: list[str] = []
-    pos = 0
-    for m in MATH_RE.finditer(text):
-        pieces.append(_clean_prose(text[pos:m.start()]))
-        pieces.append(m.group(0))  # math stays verbatim for the renderer
-        pos = m.end()
-    pieces.append(_clean_prose(text[pos:]))
-    out = "".join(pieces)
+    # Math stays verbatim for the renderer.
+    out = around_math(text, lambda prose, _: _clean_prose(prose))
     # Any `$` left that is not math and not escaped is a literal dollar sign.
-    return _escape_stray_dollars(collapse_whitespace(out))
+    return around_math(collapse_whitespace(out), lambda prose, _: re.sub(r"(?<!\\)\$", r"\\$", prose))
 
 
-def _escape_stray_dollars(text: str) -> str:
+def around_math(text: str, prose: Callable[[str, bool], str], math: Callable[[str], str] = lambda m: m) -> str:
+    """`text` with `prose(piece, at_start)` applied to the stretches outside `$...$`
+    math (MATH_RE) and `math(span)` to each math span, dollars included."""
     out: list[str] = []
     pos = 0
     for m in MATH_RE.finditer(text):
-        out.append(re.sub(r"(?<!\\)\$", r"\\$", text[pos:m.start()]))
-        out.append(m.group(0))
+        out.append(prose(text[pos:m.start()], pos == 0))
+        out.append(math(m.group(0)))
         pos = m.end()
-    out.append(re.sub(r"(?<!\\)\$", r"\\$", text[pos:]))
+    out.append(prose(text[pos:], pos == 0))
     return "".join(out)
 
 
@@ -230,14 +226,7 @@ def _escape_prose(text: str, at_line_start: bool) -> str:
 
 def md_escape(clean: str) -> str:
     """Markdown that renders as exactly the characters of `clean`, math kept live."""
-    out: list[str] = []
-    pos = 0
-    for m in MATH_RE.finditer(clean):
-        out.append(_escape_prose(clean[pos:m.start()], at_line_start=(pos == 0)))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(_escape_prose(clean[pos:], at_line_start=(pos == 0)))
-    return "".join(out)
+    return around_math(clean, lambda prose, at_start: _escape_prose(prose, at_line_start=at_start))
 
 
 _UNESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])|&(lt|gt|amp|quot|#\d+|#[xX][0-9a-fA-F]+);")
@@ -245,14 +234,7 @@ _UNESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])|&(lt|gt|amp|quot|#\d+|#[
 
 def md_unescape(markdown: str) -> str:
     """Clean text from Markdown written by `md_escape` (or by hand, in the same style)."""
-    out: list[str] = []
-    pos = 0
-    for m in MATH_RE.finditer(markdown):
-        out.append(_unescape_prose(markdown[pos:m.start()]))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(_unescape_prose(markdown[pos:]))
-    return "".join(out)
+    return around_math(markdown, lambda prose, _: _unescape_prose(prose))
 
 
 def _unescape_prose(text: str) -> str:

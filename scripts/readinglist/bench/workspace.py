@@ -192,3 +192,31 @@ def workspace_folder(keep: Optional[Path]):
         return
     with tempfile.TemporaryDirectory(prefix="readinglist-bench-") as tmp:
         yield Path(tmp)
+
+
+def different_files(a: Path, b: Path) -> list[str]:
+    """Relative paths present in only one of two folders, or with different bytes."""
+    def files(folder: Path) -> dict[str, Path]:
+        return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+    left, right = files(a), files(b)
+    return sorted(rel for rel in left.keys() | right.keys()
+                  if rel not in left or rel not in right or left[rel].read_bytes() != right[rel].read_bytes())
+
+
+@contextlib.contextmanager
+def checkout_of(repo: Path, rev: str):
+    """A throwaway checkout (git worktree) of `rev`, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="readinglist-rev-") as tmp:
+        where = Path(tmp) / "checkout"
+        subprocess.run(["git", "-C", str(repo), "worktree", "add", "--quiet", "--detach", str(where), rev],
+                       check=True)
+        try:
+            yield where
+        finally:
+            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(where)], check=False)
+
+
+def replace_folder(source: Path, target: Path) -> None:
+    """`target` becomes a copy of `source`."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)

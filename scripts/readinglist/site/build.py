@@ -22,6 +22,7 @@ from readinglist.site.people import authors_page, organizations_page
 from readinglist.curate.related import related_slugs
 from readinglist.site.files import site_files
 from readinglist.site.pages import generated_hash_ok, home_page, timeline_page, topic_page
+from readinglist.site.search import Collected
 from readinglist.site.stats import stats_page
 
 
@@ -66,7 +67,13 @@ class SiteData:
         return self.bibtex_entries_cached().get(paper.slug)
 
 
-_CURRENT: Optional[SiteData] = None
+@dataclass
+class BuildState:
+    """What one build carries from hook to hook (site_config/hooks.py keeps it on
+    the MkDocs config object of that build)."""
+
+    data: SiteData
+    search: Collected = field(default_factory=Collected)
 
 
 def load_site_data(project: store.Project) -> SiteData:
@@ -78,14 +85,6 @@ def load_site_data(project: store.Project) -> SiteData:
     warnings = [p for page in catalog.pages.values() if not page.blocking for p in page.problems]
     warnings.extend(duplicate_titles(papers))
     return SiteData(project, taxonomy, papers, excluded, warnings)
-
-
-def current_site_data(project_root: Path) -> SiteData:
-    """The data of the build in progress, or freshly loaded (plain `mkdocs build`)."""
-    global _CURRENT
-    if _CURRENT is None or _CURRENT.project.root.resolve() != project_root.resolve():
-        _CURRENT = load_site_data(store.Project(project_root))
-    return _CURRENT
 
 
 def generated_pages(data: SiteData, intro: str) -> dict[str, str]:
@@ -145,8 +144,8 @@ def write_site_files(data: SiteData, site_dir: Path, site_name: str, site_url: O
     return sum(store.write_text(site_dir / rel, text) for rel, text in files.items())
 
 
-def run_mkdocs(project: store.Project, strict: bool, serve: bool,
-               site_dir: Optional[str] = None, dev_addr: Optional[str] = None) -> int:
+def run_mkdocs(project: store.Project, strict: bool, serve: bool, site_dir: Optional[str] = None,
+               dev_addr: Optional[str] = None, data: Optional[SiteData] = None) -> int:
     from mkdocs import exceptions
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
@@ -162,6 +161,8 @@ def run_mkdocs(project: store.Project, strict: bool, serve: bool,
         if site_dir:
             options["site_dir"] = str(Path(site_dir).resolve())
         config = load_config(config_file=config_file, **options)
+        if data is not None:  # the hooks use what this build already loaded
+            config.readinglist = BuildState(data)
         mkdocs_build.build(config)
     except exceptions.Abort as exc:
         print(f"error: site build failed: {exc}", file=sys.stderr)
@@ -173,7 +174,6 @@ def run_mkdocs(project: store.Project, strict: bool, serve: bool,
 
 def run_build(project: store.Project, strict: bool = True, serve: bool = False,
               site_dir: Optional[str] = None, dev_addr: Optional[str] = None) -> int:
-    global _CURRENT
     edited = hand_edited_generated_pages(project)
     if edited:
         for problem in edited:
@@ -188,11 +188,7 @@ def run_build(project: store.Project, strict: bool = True, serve: bool = False,
     for problem in data.warnings:
         print(f"warning: {problem}", file=sys.stderr)
     write_generated_pages(data)
-    _CURRENT = data
-    try:
-        status = run_mkdocs(project, strict, serve, site_dir, dev_addr)
-    finally:
-        _CURRENT = None
+    status = run_mkdocs(project, strict, serve, site_dir, dev_addr, data=None if serve else data)
     if status == 0 and not serve:
         print(f"built {len(data.papers)} paper pages and {len(data.taxonomy.topics)} topic pages "
               f"into {site_dir or 'site/'}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from readinglist.text import ARXIV_CATEGORY_RE, ARXIV_ID_RE, MATH_RE, ascii_fold
+from readinglist.text import ARXIV_CATEGORY_RE, ARXIV_ID_RE, around_math, ascii_fold
 from readinglist.paper import Paper
 
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -65,15 +65,8 @@ def _math_is_plain(tex: str) -> bool:
 
 def bibtex_text(clean: str) -> str:
     """Clean text (see normalize.py) as the value of a BibTeX field, on one line."""
-    clean = " ".join(clean.split())
-    out: list[str] = []
-    pos = 0
-    for m in MATH_RE.finditer(clean):
-        out.append(_escape_prose(clean[pos:m.start()]))
-        out.append(m.group(0) if _math_is_plain(m.group(1)) else _escape_prose(m.group(0)))
-        pos = m.end()
-    out.append(_escape_prose(clean[pos:]))
-    return "".join(out)
+    return around_math(" ".join(clean.split()), lambda prose, _: _escape_prose(prose),
+                       lambda math: math if _math_is_plain(math[1:-1]) else _escape_prose(math))
 
 
 def bibtex_name(name: str) -> str:

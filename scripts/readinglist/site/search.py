@@ -144,9 +144,6 @@ class Collected:
     papers: dict[str, str] = field(default_factory=dict)  # slug -> page URL
     listings: list[dict] = field(default_factory=list)
 
-    def reset(self) -> None:
-        self.papers.clear()
-        self.listings.clear()
 
 
 def merged_index(material_index: str, entries: list[dict]) -> str:
