@@ -264,7 +264,9 @@ def split_title_authors(line: str) -> Optional[tuple[str, list[str], bool, Optio
             earliest = max(1 - offset, _start_of_last_tokens(part, 6), len(part) - MAX_NAME_CHARS)
             for j in range(max(earliest, 0), len(part)):
                 i = offset + j
-                if i < 1 or not text[i].isupper() or text[i - 1].isspace():
+                # A name starts after a non-space, but never inside a hyphenated
+                # word: "a-Aa A.J. McDonald" is the title "a-Aa A." and "J. McDonald".
+                if i < 1 or not text[i].isupper() or text[i - 1].isspace() or text[i - 1] == "-":
                     continue
                 if _is_author_name(part[j:], first=True):
                     title = text[:i].strip()
