@@ -5,12 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve ingest build check bench same-site clean
+.PHONY: site test serve ingest build check bench same-site lock clean
 
-$(STAMP): pyproject.toml
+# Every dependency comes pinned from requirements.lock (the same versions on every
+# clone); the project itself is installed on top, without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 ## make site: install, ingest sources/ into content/papers/, build site/ (strict)
@@ -46,5 +49,14 @@ bench: $(STAMP)
 same-site: $(STAMP)
 	$(BIN)/python -m readinglist.bench.samesite $(REF)
 
+## make lock: pin every dependency again after a change in pyproject.toml (needs the
+## package index; uv resolves for Python 3.10+ on every platform at once)
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	UV_PYTHON_DOWNLOADS=never $(BIN)/python -m uv pip compile --quiet --universal --python-version 3.10 \
+		--extra test --no-header pyproject.toml -o requirements.lock.new
+	{ sed -n '1,/^$$/p' requirements.lock; cat requirements.lock.new; } > requirements.lock.tmp
+	rm requirements.lock.new && mv requirements.lock.tmp requirements.lock
+
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site build .pytest_cache

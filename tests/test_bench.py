@@ -27,9 +27,10 @@ def bench(tmp_path_factory):
 
 def test_the_table_names_every_stage(bench):
     table, _, _ = bench
-    for label in ("first ingest", *INGEST_STAGES, "build", "load site data", "generated pages", "MkDocs build",
-                  "our hooks", "search plugin", "floor", "full pipeline", "x the floor", "our work without MkDocs",
-                  "no-op re-ingest", "changed dump", "peak memory", "search index", "not measured"):
+    for label in ("first ingest", *INGEST_STAGES, "build", "cold build", "warm build", "load site data",
+                  "tree: listing pages", "tree: paper pages", "tree: write", "engine build", "floor",
+                  "cold pipeline", "warm pipeline", "x the floor", "no-op ingest", "changed dump",
+                  "edit one page -> preview", "peak memory", "search index", "not measured"):
         assert label in table, label
 
 
@@ -42,13 +43,23 @@ def test_the_json_has_sane_values(bench):
     assert first["duplicates_merged"] == result["repeated"]
     assert all(stage in first["timers"] for stage in INGEST_STAGES)
     assert all(v["seconds"] >= 0 for phase in phases.values() for v in phase.get("timers", {}).values())
-    assert phases["build"]["status"] == 0
-    assert phases["build"]["timers"]["load site data"]["calls"] == 1  # pages are read once per build
-    assert phases["no-op ingest"]["written"] == 0
-    changed = phases["changed-dump ingest"]
-    assert changed["written"] == changed["added"] == changed["new"]
+    for build in ("build", "cold build", "warm build"):
+        assert phases[build]["status"] == 0
+        assert phases[build]["timers"]["load site data"]["calls"] == 1  # pages are read once per build
+    # A fresh clone has the pages and the ingest state: its ingest writes nothing.
+    assert phases["cold ingest"]["written"] == 0 and phases["no-op ingest"]["written"] == 0
+    # Filled caches: the related papers are not computed again.
+    assert "SiteData.related_slugs_cached" not in phases["warm build"]["timers"] or \
+        phases["warm build"]["timers"]["SiteData.related_slugs_cached"]["seconds"] < \
+        phases["cold build"]["timers"]["SiteData.related_slugs_cached"]["seconds"]
+    changes = [p for k, p in phases.items() if k.startswith("changed dump")]
+    assert len(changes) == 2
+    for changed in changes:
+        assert changed["written"] == changed["added"] == changed["new"]
+    assert phases["preview"]["seconds"] > 0 and phases["preview"]["slug"]
     summary = result["summary"]
-    assert summary["ratio_full_to_floor"] > 0 and summary["floor_s"] > 0
+    assert summary["ratio_cold_to_floor"] > 0 and summary["ratio_warm_to_floor"] > 0 and summary["floor_s"] > 0
+    assert summary["ratio_edit_to_floor"] > 0
     assert 10 < summary["peak_mb"] < 2000
     sizes = result["sizes"]
     assert 0 < sizes["search_index_bytes"] < sizes["site_bytes"]
@@ -58,7 +69,7 @@ def test_the_json_has_sane_values(bench):
 
 def test_the_workspace_is_kept_and_complete(bench):
     _, _, work = bench
-    assert len(list((work / "project" / "content" / "papers").glob("*.md"))) == 40 + 5  # + the changed dump's
+    assert len(list((work / "project" / "content" / "papers").glob("*.md"))) == 40 + 5 + 20  # + two changed dumps
     assert len(list((work / "floor" / "docs" / "papers").glob("*.md"))) == 40
     assert (work / "project" / "site" / "index.html").exists()
     assert (work / "floor" / "site" / "search" / "search_index.json").exists()

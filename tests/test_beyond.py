@@ -423,14 +423,22 @@ def test_navigation_has_stats_people_and_data(built_site):
         assert re.search(rf'href="{re.escape(target)}"[^>]*>\s*(<[^>]+>\s*)*{label}', nav), label
 
 
-def test_editing_a_generated_extra_page_is_refused(built_site, tmp_path):
+def test_generated_pages_an_old_version_left_in_content_go_unless_edited(built_site, tmp_path):
+    """Before the docs tree, generated pages were written into content/: a build clears
+    the untouched ones away and names an edited one, so the edit is not lost silently."""
     root, _ = built_site
     copy = tmp_path / "proj"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build"))
+    tree = root / "build" / "docs"
+    for rel in ("stats.md", "timeline.md"):
+        (copy / "content" / rel).write_text((tree / rel).read_text(encoding="utf-8"), encoding="utf-8")
     stats = copy / "content" / "stats.md"
     stats.write_text(stats.read_text(encoding="utf-8") + "\nMy own note.\n", encoding="utf-8")
     result = run_cli(copy, "build")
-    assert result.returncode == 1 and "content/stats.md" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "content/stats.md:1: a generated page was edited by hand" in result.stderr
+    assert stats.exists() and not (copy / "content" / "timeline.md").exists()
+    assert "My own note" not in (copy / "site" / "stats" / "index.html").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- sorting and filtering

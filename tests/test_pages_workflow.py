@@ -42,11 +42,16 @@ def test_build_job_builds_strictly_before_uploading(workflow):
     checkout = step_index(steps, uses("actions/checkout"))
     python = step_index(steps, uses("actions/setup-python"))
     assert str(steps[python]["with"]["python-version"]) == "3.11"
-    install = step_index(steps, lambda s: s.get("run", "").strip() == "pip install .")
+    # The pinned versions of the lock file, then the project without resolving again.
+    install = step_index(steps, lambda s: s.get("run", "").split() == ["pip", "install", "-r", "requirements.lock",
+                                                                      "pip", "install", "--no-deps", "."])
+    assert steps[python]["with"]["cache-dependency-path"] == "requirements.lock"
+    cache = step_index(steps, uses("actions/cache"))
+    assert steps[cache]["with"]["path"] == "build/cache"
     pages = step_index(steps, uses("actions/configure-pages"))
     build = step_index(steps, lambda s: "readinglist build" in s.get("run", ""))
     upload = step_index(steps, uses("actions/upload-pages-artifact"))
-    assert checkout < python < install < build < upload
+    assert checkout < python < install < build < upload and cache < build
     assert pages < build
 
     build_step = steps[build]

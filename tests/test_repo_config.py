@@ -26,3 +26,21 @@ def test_pre_commit_runs_check_on_changed_pages():
 def test_pull_request_template_has_a_checklist():
     text = (REPO / ".github" / "pull_request_template.md").read_text()
     assert text.count("- [ ]") >= 4 and "readinglist check" in text
+
+
+def test_the_lock_file_pins_every_dependency():
+    """requirements.lock (make, .ci/run and the Pages workflow install from it) must not
+    fall behind pyproject.toml: every dependency there is pinned there."""
+    import re
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: pytest brings tomli, the same parser
+        import tomli as tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + [d for deps in project["optional-dependencies"].values() for d in deps]
+    lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    pinned = {re.sub(r"[-_.]+", "-", m.group(1)).lower() for m in re.finditer(r"^([A-Za-z0-9._-]+)==", lock, re.M)}
+    missing = [d for d in wanted
+               if re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0]).lower() not in pinned]
+    assert not missing, f"not in requirements.lock: {missing}; run `make lock`"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from readinglist.paper import InputError
+from readinglist.site.engines import DEFAULT_ENGINE, ENGINES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
@@ -57,12 +58,13 @@ def cmd_ingest(args) -> int:
 
 def cmd_build(args) -> int:
     from readinglist.site.build import run_build
-    return run_build(_project(args), strict=not args.no_strict, serve=False, site_dir=args.site_dir)
+    return run_build(_project(args), strict=not args.no_strict, site_dir=args.site_dir, engine=args.engine,
+                     hooks=not args.no_hooks)
 
 
 def cmd_serve(args) -> int:
-    from readinglist.site.build import run_build
-    return run_build(_project(args), strict=False, serve=True, dev_addr=args.dev_addr)
+    from readinglist.site.preview import run_preview
+    return run_preview(_project(args), dev_addr=args.dev_addr, engine=args.engine)
 
 
 def cmd_bench(args) -> int:
@@ -73,7 +75,8 @@ def cmd_bench(args) -> int:
         return EXIT_UNUSABLE
     result = bench(_project(args), args.papers, keep=Path(args.keep) if args.keep else None,
                    browser=not args.no_browser, seed=DEFAULT_SEED if args.seed is None else args.seed,
-                   progress=lambda line: print(f"bench: {line}", file=sys.stderr, flush=True))
+                   progress=lambda line: print(f"bench: {line}", file=sys.stderr, flush=True),
+                   preview=not args.no_preview)
     print(format_table(result))
     if args.json:
         import json
@@ -97,14 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     p.add_argument("-v", "--verbose", action="store_true", help="list every page written")
 
-    p = _command(sub, "build", "Generate topic, timeline and home pages, then build site/ with MkDocs (strict).",
+    p = _command(sub, "build", "Write the pages into build/docs/, then build site/ from them with MkDocs (strict).",
                  "readinglist build && python -m http.server -d site", cmd_build)
-    p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
+    p.add_argument("--no-strict", action="store_true", help="do not fail on the engine's warnings")
     p.add_argument("--site-dir", help="where to write the site (default: site/)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help=f"the engine that builds the site (default: {DEFAULT_ENGINE})")
+    p.add_argument("--no-hooks", action="store_true",
+                   help="build without site_config/hooks.py (slower, same site): what any engine sees")
 
     p = _command(sub, "serve", "Preview the site at http://127.0.0.1:8000 with live reload.",
                  "readinglist serve --dev-addr 127.0.0.1:8001", cmd_serve)
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="the engine that serves the preview")
 
     p = _command(sub, "bench", "Time ingest and build on N synthetic papers against the bare MkDocs floor.",
                  "readinglist bench --papers 2000 --json bench.json", cmd_bench)
@@ -112,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help="also write every figure as JSON to FILE")
     p.add_argument("--keep", metavar="DIR", help="work in DIR (empty or new) and keep it, instead of a temporary folder")
     p.add_argument("--no-browser", action="store_true", help="skip the search timing in headless Chromium")
+    p.add_argument("--no-preview", action="store_true", help="skip timing an edit through `readinglist serve`")
     p.add_argument("--seed", type=int, help="seed of the synthetic papers (default: fixed)")
 
     _register_more(sub)

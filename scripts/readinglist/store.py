@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,19 @@ class Project:
     @property
     def site(self) -> Path:
         return self.root / "site"
+
+    @property
+    def build(self) -> Path:
+        """Build products that are not the site: the docs tree, its config, caches (ignored by git)."""
+        return self.root / "build"
+
+    @property
+    def tree(self) -> Path:
+        return self.build / "docs"
+
+    @property
+    def cache(self) -> Path:
+        return self.build / "cache"
 
     def rel(self, path: Path) -> str:
         """A path as people see it in messages: relative to the project root."""
@@ -100,6 +114,39 @@ def read_yaml(path: Path, project: Project):
         raise InputError(rel, f"not valid YAML: {exc.problem}", line=(mark.line + 1) if mark else 0) from None
     except yaml.YAMLError as exc:
         raise InputError(rel, f"not valid YAML: {exc}") from None
+
+
+class _MkDocsConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as MkDocs does for the keys readinglist needs: `!ENV` gives
+    the variable's value (or the default), other tags (`!!python/name:`) read as None."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node):
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    *variables, default = names if len(names) > 1 else (*names, None)
+    for name in variables:
+        if isinstance(name, str) and os.environ.get(name) is not None:
+            return os.environ[name]
+    return default
+
+
+_MkDocsConfigLoader.add_constructor("!ENV", _env_tag)
+_MkDocsConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_engine_config(project: Project) -> dict:
+    """mkdocs.yml as a dict (environment variables filled in), or a clear InputError."""
+    path = project.root / "mkdocs.yml"
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsConfigLoader)
+    except FileNotFoundError:
+        raise InputError("mkdocs.yml", "file is missing") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise InputError("mkdocs.yml", f"not valid YAML: {exc.problem}", line=(mark.line + 1) if mark else 0) from None
+    if not isinstance(data, dict):
+        raise InputError("mkdocs.yml", "expected settings like `site_name: ...`")
+    return data
 
 
 def read_manifest(project: Project) -> list[DumpEntry]:
@@ -428,6 +475,87 @@ def _write_batch(batch: list[tuple[Path, bytes]]) -> list[Path]:
                 os.unlink(tmp)
         raise
     return [path for _, path in temps]
+
+
+def _replace_unflushed(path: Path, data: bytes) -> None:
+    """Replace `path` by `data` in one rename (a reader sees the old file or the new one),
+    without waiting for the disk: for build products, which the next build can redo."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_tree(folder: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Make `folder` hold exactly `files` (relative path -> text): (written, removed).
+
+    A build product, not the list: each file is replaced atomically (a live
+    preview may be reading it) but not flushed to disk, and a file that already
+    says its text is left alone, so its modification time tells the engine it
+    did not change.
+    """
+    written: list[str] = []
+    for rel, text in files.items():
+        path = folder / rel
+        data = text.encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except IsADirectoryError:
+            shutil.rmtree(path)
+        _replace_unflushed(path, data)
+        written.append(rel)
+    removed: list[str] = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+            rel = path.relative_to(folder).as_posix()
+            if path.is_dir():
+                with contextlib.suppress(OSError):
+                    path.rmdir()  # only when empty
+            elif rel not in files:
+                path.unlink()
+                removed.append(rel)
+    return written, removed
+
+
+def write_tree_changes(folder: Path, files: dict[str, str], removed: Iterable[str]) -> None:
+    """Write `files` and remove `removed` under `folder`, when the caller knows what changed."""
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _replace_unflushed(path, text.encode("utf-8"))
+    for rel in removed:
+        remove_file(folder / rel)
+
+
+def file_stats(folders: Iterable[Path], files: Iterable[Path] = ()) -> dict[Path, tuple[int, int]]:
+    """(size, modification time in ns) of every file in `folders` (not below) and of `files`."""
+    stats = {}
+    for path in [*(p for folder in folders if folder.is_dir() for p in folder.iterdir()), *files]:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        if path.is_file() and not path.name.startswith("."):
+            stats[path] = (st.st_size, st.st_mtime_ns)
+    return stats
+
+
+def touch_files(folder: Path, pattern: str) -> int:
+    """Mark files as changed (a live preview rebuilds them): their modification time is now."""
+    count = 0
+    for path in folder.glob(pattern):
+        os.utime(path)
+        count += 1
+    return count
 
 
 def remove_file(path: Path) -> bool:

@@ -196,22 +196,22 @@ _INLINE_ESCAPE = set("\\`*_{}[]#|")
 _ENTITY_LIKE_RE = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 
+# One pass over the text: `\$` stays (it is already the escape for a literal
+# dollar), Markdown's inline characters get a backslash, `<` `>` and an `&`
+# that would start a character reference become entities.
+_PROSE_ESCAPE_RE = re.compile(r"\\(?=\$)|[\\`*_{}\[\]#|<>]|" + _ENTITY_LIKE_RE.pattern)
+_PROSE_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", **{ch: "\\" + ch for ch in _INLINE_ESCAPE}}
+
+
+def _escape_one(m: re.Match) -> str:
+    found = m.group()
+    if found == "\\" and m.string.startswith("$", m.end()):
+        return found
+    return _PROSE_ESCAPES[found]
+
+
 def _escape_prose(text: str, at_line_start: bool) -> str:
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        if ch == "\\" and text[i + 1:i + 2] == "$":
-            out.append("\\")  # `\$` is already the escape for a literal dollar
-        elif ch in _INLINE_ESCAPE:
-            out.append("\\" + ch)
-        elif ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == "&" and _ENTITY_LIKE_RE.match(text, i):
-            out.append("&amp;")
-        else:
-            out.append(ch)
-    escaped = "".join(out)
+    escaped = _PROSE_ESCAPE_RE.sub(_escape_one, text)
     if at_line_start:
         # Block syntax only counts at the start of a line: lists, rules,
         # admonitions (`!!!`), ordered lists, and `~~~` fences (`~` has no

@@ -119,23 +119,70 @@ def phase_ingest(root: Path) -> dict:
 
 def phase_build(root: Path) -> dict:
     from readinglist import catalog
-    from readinglist.site import build
+    from readinglist.site import build, engines, tree
 
     timer = Timer()
     for owner, attr, key in [
         (build, "load_site_data", "load site data"), (store, "read_pages", "load: read pages"),
         (catalog, "read_page", "load: check+parse pages"),
-        (build, "write_generated_pages", "generated pages"), (build, "run_mkdocs", "mkdocs build"),
+        (tree, "generated_pages", "tree: listing pages"), (tree, "paper_pages", "tree: paper pages"),
+        (tree, "site_files", "tree: feeds, BibTeX, JSON, CSV"), (store, "write_tree", "tree: write"),
+        (engines, "build", "engine build"), (build, "finish_site", "search index"),
     ]:
         timer.wrap(owner, attr, key)
     for name, value in list(vars(build.SiteData).items()):  # related papers, bibtex, ... (inclusive)
-        if callable(value) and not name.startswith("_"):
+        if callable(value) and not name.startswith("_") and name != "reuse":
             timer.wrap(build.SiteData, name, f"SiteData.{name}")
-    _instrument_mkdocs(timer)
     start = time.perf_counter()
     status = build.run_build(store.Project(root), strict=True)
     total = time.perf_counter() - start
-    return {"seconds": round(total, 4), "status": status, "timers": timer.report()}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": round(total, 4), "status": status, "timers": timer.report(),
+            "engine_peak_mb": round(children, 1)}
+
+
+def phase_preview(root: Path) -> dict:
+    """`readinglist serve` on the project: the time from saving one paper page with a new
+    topic to the server answering with that topic's page listing the paper."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    from readinglist.bench.workspace import move_to_topic
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "readinglist", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def fetch(path: str) -> str:
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                return response.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    try:
+        start = time.perf_counter()
+        while "</html>" not in fetch(""):
+            if server.poll() is not None or time.perf_counter() - start > 1800:
+                raise RuntimeError("bench: readinglist serve did not start")
+            time.sleep(0.2)
+        first_build = time.perf_counter() - start
+        time.sleep(3)  # let the server settle (its watcher starts after the first build)
+        slug, topic = move_to_topic(root)
+        saved = time.perf_counter()
+        while f"papers/{slug}/" not in fetch(f"topics/{topic}/"):
+            if time.perf_counter() - saved > 600:
+                raise RuntimeError("bench: the preview never showed the edit")
+            time.sleep(0.05)
+        seconds = time.perf_counter() - saved
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"seconds": round(seconds, 4), "first_build_s": round(first_build, 2), "slug": slug, "topic": topic}
 
 
 def phase_floor(root: Path) -> dict:
@@ -168,6 +215,7 @@ def phase_search(site: Path, floor: Path, queries_file: Path) -> dict:
 
 PHASES: dict[str, Callable[..., dict]] = {
     "ingest": phase_ingest, "build": phase_build, "floor": phase_floor, "search": phase_search,
+    "preview": phase_preview,
 }
 
 

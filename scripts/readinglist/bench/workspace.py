@@ -105,6 +105,38 @@ def change_one_dump(ws: Workspace, k: int, seed: int) -> str:
     return name
 
 
+def clear_build(project: Path) -> None:
+    """What a fresh clone lacks: the docs tree, the caches (build/) and the site."""
+    shutil.rmtree(project / "build", ignore_errors=True)
+    shutil.rmtree(project / "site", ignore_errors=True)
+
+
+def move_to_topic(project: Path) -> tuple[str, str]:
+    """Edit one paper page as a contributor would: file it under a topic it is not in.
+    Returns (slug, topic id)."""
+    import yaml
+
+    topics = [t["id"] for t in yaml.safe_load((project / "site_config" / "topics.yml").read_text())["topics"]]
+    pages = sorted((project / "content" / "papers").glob("*.md"))
+    page = pages[len(pages) // 2]
+    text = page.read_text(encoding="utf-8")
+    head, body = text[4:].split("\n---\n", 1)
+    meta = yaml.safe_load(head)
+    topic = next(t for t in topics if t not in meta.get("topics", []) and t != "other")
+    lines, skipping = [], False
+    for line in head.split("\n"):
+        if line.startswith("topics:"):
+            lines.append(f"topics:\n- {topic}")
+            skipping = True
+            continue
+        if skipping and line.startswith("- "):
+            continue
+        skipping = False
+        lines.append(line)
+    page.write_text("---\n" + "\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+    return page.stem, topic
+
+
 def run_phase(ws: Workspace, name: str, *args: Path) -> dict:
     """Run one phase in a child process; adds wall time and the child's peak RSS."""
     out = ws.root / "logs" / f"{name}-{time.monotonic_ns()}.json"

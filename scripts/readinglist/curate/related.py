@@ -27,6 +27,8 @@ from readinglist.text import plain_text
 from readinglist.paper import Paper
 
 RELATED_COUNT = 5
+# Change it with anything that changes the result: builds keep results by it (build/cache/).
+RELATED_VERSION = "tfidf-2026-12"
 # Dense similarity cells computed at once: 8M float32 cells is 32 MB.  At
 # 1,000 papers a block is all rows; at 50,000 papers it is 160 rows.
 BLOCK_CELLS = 8_000_000

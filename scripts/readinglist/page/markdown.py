@@ -14,6 +14,7 @@ both to that.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Optional
 
@@ -132,13 +133,18 @@ def _impossible_date(line: str) -> bool:
         return True
 
 
+_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
+
+@functools.lru_cache(maxsize=8)  # a page's keys are looked up one after another
 def _front_matter_lines(text: str) -> dict[str, int]:
     """Line number of each top-level key, for messages that point at it."""
     lines: dict[str, int] = {}
-    for no, line in enumerate(text.split("\n")[1:], start=2):
+    end = text.find("\n---", 3)
+    for no, line in enumerate(text[:end if end > 0 else len(text)].split("\n")[1:], start=2):
         if line.startswith("---"):
             break
-        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        m = _KEY_RE.match(line)
         if m and m.group(1) not in lines:
             lines[m.group(1)] = no
     return lines
@@ -148,11 +154,14 @@ def key_line(text: str, key: str) -> int:
     return _front_matter_lines(text).get(key, 1)
 
 
+_HEADING_RE = re.compile(r"^#{1,6}\s")
+
+
 def abstract_from_body(body: str) -> str:
     """The abstract as clean text: the body up to the first heading."""
     lines: list[str] = []
     for line in body.split("\n"):
-        if re.match(r"^#{1,6}\s", line) or line.strip() == GENERATED_MARKER:
+        if _HEADING_RE.match(line) or line.strip() == GENERATED_MARKER:
             break
         lines.append(line)
     return " ".join(md_unescape(" ".join(lines)).split())

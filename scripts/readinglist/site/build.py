@@ -1,15 +1,20 @@
-"""Build: generated pages from the papers, then the site with MkDocs (strict).
+"""Build: the docs tree from the checked pages, then the site with an engine (strict).
 
-MkDocs-specific code is kept to `run_mkdocs` here and site_config/hooks.py.
+The engine (MkDocs or ProperDocs) runs as its own command on build/mkdocs.yml
+(engines.py); nothing here depends on its internals.
 """
 
 from __future__ import annotations
 
-import logging
+import hashlib
+import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+
+import yaml
 
 from readinglist import store
 from readinglist.curate.classify import Taxonomy
@@ -17,13 +22,12 @@ from readinglist.store import load_taxonomy
 from readinglist.paper import InputError, Paper, Problem
 from readinglist.catalog import Catalog, duplicate_titles
 from readinglist.site.citations import bibtex_entries
-from readinglist.site.exports import data_page
-from readinglist.site.people import authors_page, organizations_page
-from readinglist.curate.related import related_slugs
-from readinglist.site.files import site_files
-from readinglist.site.pages import generated_hash_ok, home_page, timeline_page, topic_page
-from readinglist.site.search import Collected
-from readinglist.site.stats import stats_page
+from readinglist.curate.related import RELATED_VERSION, related_slugs
+from readinglist.site import engines
+from readinglist.site import search as searchindex
+from readinglist.site.files import page_path
+from readinglist.site.pages import generated_hash_ok
+from readinglist.site.tree import ENGINE_CONFIG, SiteSettings, docs_tree, engine_config
 
 
 @dataclass
@@ -40,6 +44,7 @@ class SiteData:
 
     _by_slug: Optional[dict[str, Paper]] = None
     _related: Optional[dict[str, list[str]]] = None
+    _related_key: Optional[str] = None
     _bibtex: Optional[dict[str, str]] = None
 
     def by_slug_cached(self) -> dict[str, Paper]:
@@ -48,10 +53,24 @@ class SiteData:
         return self._by_slug
 
     def related_slugs_cached(self) -> dict[str, list[str]]:
-        """Most similar papers by slug; computed once, on first use (it is the costly part)."""
+        """Most similar papers by slug; computed on first use, and only when the papers' texts
+        changed since a build kept them in build/cache/ (it is the costly part)."""
         if self._related is None:
-            self._related = related_slugs(self.papers)
+            key = related_key(self.papers)
+            path = self.project.cache / "related.json"
+            kept = store.read_json_or_none(path)
+            if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("related"), dict):
+                self._related = kept["related"]
+            else:
+                self._related = related_slugs(self.papers)
+                store.write_text(path, json.dumps({"key": key, "related": self._related}, sort_keys=True) + "\n")
+            self._related_key = key
         return self._related
+
+    def reuse(self, previous: "SiteData") -> None:
+        """Take over what `previous` (the same list a moment ago) computed, where it still holds."""
+        if previous._related is not None and previous._related_key == related_key(self.papers):
+            self._related, self._related_key = previous._related, previous._related_key
 
     def related(self, paper: Paper) -> list[Paper]:
         by_slug = self.by_slug_cached()
@@ -67,19 +86,21 @@ class SiteData:
         return self.bibtex_entries_cached().get(paper.slug)
 
 
-@dataclass
-class BuildState:
-    """What one build carries from hook to hook (site_config/hooks.py keeps it on
-    the MkDocs config object of that build)."""
-
-    data: SiteData
-    search: Collected = field(default_factory=Collected)
+def related_key(papers: list[Paper]) -> str:
+    """What the related papers depend on: every paper's slug, title and abstract (and the code)."""
+    digest = hashlib.sha256(RELATED_VERSION.encode())
+    for paper in papers:
+        digest.update(f"\0{paper.slug}\0{paper.title}\0{paper.abstract}".encode())
+    return digest.hexdigest()
 
 
 def load_site_data(project: store.Project) -> SiteData:
     """Papers and taxonomy; pages with problems are reported and left out."""
     taxonomy = load_taxonomy(project)
-    catalog = Catalog.load(project, taxonomy)
+    return site_data_from(project, taxonomy, Catalog.load(project, taxonomy))
+
+
+def site_data_from(project: store.Project, taxonomy: Taxonomy, catalog: Catalog) -> SiteData:
     papers = catalog.showable()
     excluded = {slug: page.blocking for slug, page in catalog.pages.items() if page.blocking}
     warnings = [p for page in catalog.pages.values() if not page.blocking for p in page.problems]
@@ -87,98 +108,98 @@ def load_site_data(project: store.Project) -> SiteData:
     return SiteData(project, taxonomy, papers, excluded, warnings)
 
 
-def generated_pages(data: SiteData, intro: str) -> dict[str, str]:
-    """Relative path under content/ -> text, for every generated page."""
-    pages = {"index.md": home_page(data.papers, data.taxonomy, intro),
-             "timeline.md": timeline_page(data.papers)}
-    for topic in data.taxonomy.topics:
-        pages[f"topics/{topic.id}.md"] = topic_page(topic.id, data.taxonomy, data.papers)
-    pages["stats.md"] = stats_page(data.papers, data.taxonomy)
-    pages["data.md"] = data_page(len(data.papers), root="../")
-    pages["people/authors.md"] = authors_page(data.papers)
-    pages["people/organizations.md"] = organizations_page(data.papers)
-    return pages
+# Generated pages earlier versions wrote into content/ (the docs tree holds them now).
+OLD_GENERATED_PAGES = ("index.md", "timeline.md", "stats.md", "data.md", "people/authors.md",
+                       "people/organizations.md")
 
 
-# Generated pages beyond home, timeline and topics (.gitignore lists them too).
-GENERATED_ONLY_PAGES = ("stats.md", "data.md", "people/authors.md", "people/organizations.md")
+def old_generated_pages(project: store.Project) -> tuple[list[Path], list[Problem]]:
+    """Generated pages left in content/ by an earlier version: (untouched ones, edited ones).
 
-
-def hand_edited_generated_pages(project: store.Project) -> list[Problem]:
-    """Generated pages whose text no longer matches what readinglist wrote."""
-    problems = []
-    candidates = [project.content / "index.md", project.content / "timeline.md",
-                  *store.list_files(project.content / "topics", "*.md")]
-    # Pages readinglist alone writes: one without the generated marker was replaced by hand.
-    ours_only = [project.content / rel for rel in GENERATED_ONLY_PAGES]
-    for path in candidates + ours_only:
+    They are not part of the site any more (it is built from build/docs/); the
+    untouched ones can go, an edited one is reported so the edit is not lost."""
+    untouched, edited = [], []
+    candidates = [project.content / rel for rel in OLD_GENERATED_PAGES]
+    candidates += store.list_files(project.content / "topics", "*.md")
+    for path in candidates:
         text = store.read_text_or_none(path)
         if text is None:
             continue
-        state = generated_hash_ok(text)
-        if state is False or (state is None and (path.parent.name == "topics" or path in ours_only)):
-            problems.append(Problem(project.rel(path), 1,
-                                    "generated page was edited by hand; it is rebuilt from the papers "
-                                    "(change site_config/topics.yml or site_config/home.md instead, "
-                                    "then delete this file)"))
-    return problems
+        if generated_hash_ok(text):
+            untouched.append(path)
+        else:
+            edited.append(Problem(project.rel(path), 1,
+                                  "a generated page was edited by hand and is not part of the site: pages are "
+                                  "generated from the papers (change site_config/topics.yml or site_config/home.md "
+                                  "instead), then delete this file"))
+    return untouched, edited
 
 
-def write_generated_pages(data: SiteData) -> int:
-    """Write generated pages (only those that change) and remove stale topic pages."""
+def hand_edited_generated_pages(project: store.Project) -> list[Problem]:
+    return old_generated_pages(project)[1]
+
+
+def site_settings(project: store.Project) -> SiteSettings:
+    config = store.read_engine_config(project)
+    name = config.get("site_name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("mkdocs.yml", "`site_name:` is missing; give the site a name")
+    url, repo = config.get("site_url"), config.get("repo_url")
+    return SiteSettings(name, url if isinstance(url, str) and url else None,
+                        config.get("use_directory_urls", True) is not False,
+                        repo if isinstance(repo, str) and repo else None)
+
+
+def write_tree(data: SiteData, settings: SiteSettings, site_dir: Path, hooks: bool = True) -> Path:
+    """Write the docs tree and the engine's config (only files that change); the config's path."""
     project = data.project
     intro = store.read_text_or_none(project.config / "home.md") or "# Reading list\n"
-    pages = generated_pages(data, intro)
-    written = sum(store.write_text(project.content / rel, text) for rel, text in pages.items())
-    for stale in store.list_files(project.content / "topics", "*.md"):
-        if f"topics/{stale.name}" not in pages and generated_hash_ok(store.read_text_or_none(stale) or ""):
-            store.remove_file(stale)
-    return written
+    store.write_tree(project.tree, docs_tree(data, intro, settings))
+    write_engine_config(data, settings, site_dir, hooks)
+    return project.build / ENGINE_CONFIG
 
 
-def write_site_files(data: SiteData, site_dir: Path, site_name: str, site_url: Optional[str],
-                     directory_urls: bool = True) -> int:
-    """Write the feeds, BibTeX, JSON and CSV files into the built site (only those that change)."""
-    files = site_files(data.papers, data.taxonomy, site_name, site_url, directory_urls,
-                       entries=data.bibtex_entries_cached())
-    return sum(store.write_text(site_dir / rel, text) for rel, text in files.items())
+def write_engine_config(data: SiteData, settings: SiteSettings, site_dir: Path, hooks: bool) -> bool:
+    """build/mkdocs.yml; True when it changed."""
+    project = data.project
+    site = os.path.relpath(site_dir.resolve(), project.build.resolve())
+    return store.write_text(project.build / ENGINE_CONFIG,
+                            engine_config(data.taxonomy, site, hooks, edit_links=bool(settings.repo_url)))
 
 
-def run_mkdocs(project: store.Project, strict: bool, serve: bool, site_dir: Optional[str] = None,
-               dev_addr: Optional[str] = None, data: Optional[SiteData] = None) -> int:
-    from mkdocs import exceptions
-    from mkdocs.commands import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.WARNING, stream=sys.stderr)
-    config_file = str(project.root / "mkdocs.yml")
-    try:
-        if serve:
-            from mkdocs.commands import serve as mkdocs_serve
-            mkdocs_serve.serve(config_file=config_file, dev_addr=dev_addr, strict=strict)
-            return 0
-        options = {"strict": strict}
-        if site_dir:
-            options["site_dir"] = str(Path(site_dir).resolve())
-        config = load_config(config_file=config_file, **options)
-        if data is not None:  # the hooks use what this build already loaded
-            config.readinglist = BuildState(data)
-        mkdocs_build.build(config)
-    except exceptions.Abort as exc:
-        print(f"error: site build failed: {exc}", file=sys.stderr)
-        return 1
-    except exceptions.ConfigurationError as exc:
-        raise InputError("mkdocs.yml", f"configuration error: {exc}") from None
-    return 0
+def finish_site(data: SiteData, settings: SiteSettings, site_dir: Path) -> None:
+    """After the engine: readinglist's own search entries (site/search.py)."""
+    listings = []
+    for src, text in generated_listing_front(data.project):
+        title = text.get("title")
+        if isinstance(title, str):
+            # Title and description are HTML already (pages.generated_page escapes them).
+            listings.append(searchindex.listing_entry(page_path(src, settings.directory_urls), title,
+                                                      text.get("description") or None, text.get("rl_search_boost")))
+    locations = {p.slug: page_path(f"papers/{p.slug}.md", settings.directory_urls) for p in data.papers}
+    searchindex.update_site_index(site_dir, data.papers, data.taxonomy, locations, listings)
 
 
-def run_build(project: store.Project, strict: bool = True, serve: bool = False,
-              site_dir: Optional[str] = None, dev_addr: Optional[str] = None) -> int:
-    edited = hand_edited_generated_pages(project)
-    if edited:
-        for problem in edited:
-            print(f"error: {problem}", file=sys.stderr)
-        return 1
+def generated_listing_front(project: store.Project) -> list[tuple[str, dict]]:
+    """(path in the tree, front matter) of each listing page, for its search entry."""
+    found = []
+    for rel in ("index.md", "timeline.md", "stats.md", "data.md", "people/authors.md", "people/organizations.md",
+                *(f"topics/{p.name}" for p in store.list_files(project.tree / "topics", "*.md"))):
+        text = store.read_text_or_none(project.tree / rel)
+        if text is not None and text.startswith("---\n"):
+            front = yaml.safe_load(text[4:text.index("\n---\n")])
+            if isinstance(front, dict):
+                found.append((rel, front))
+    return found
+
+
+def run_build(project: store.Project, strict: bool = True, site_dir: Optional[str] = None,
+              engine: str = "mkdocs", hooks: bool = True) -> int:
+    untouched, edited = old_generated_pages(project)
+    for problem in edited:
+        print(f"warning: {problem}", file=sys.stderr)
+    for path in untouched:
+        store.remove_file(path)
     data = load_site_data(project)
     for slug in sorted(data.excluded):
         for problem in data.excluded[slug]:
@@ -187,9 +208,12 @@ def run_build(project: store.Project, strict: bool = True, serve: bool = False,
               "(run `readinglist check`)", file=sys.stderr)
     for problem in data.warnings:
         print(f"warning: {problem}", file=sys.stderr)
-    write_generated_pages(data)
-    status = run_mkdocs(project, strict, serve, site_dir, dev_addr, data=None if serve else data)
-    if status == 0 and not serve:
+    settings = site_settings(project)
+    site = Path(site_dir) if site_dir else project.site
+    config_path = write_tree(data, settings, site, hooks)
+    status = engines.build(engine, config_path, strict)
+    if status == 0:
+        finish_site(data, settings, site)
         print(f"built {len(data.papers)} paper pages and {len(data.taxonomy.topics)} topic pages "
-              f"into {site_dir or 'site/'}")
+              f"into {site_dir or 'site/'} with {engine}")
     return 1 if data.excluded else status

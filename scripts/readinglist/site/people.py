@@ -13,7 +13,8 @@ from typing import Iterable, Sequence
 
 from readinglist.text import ascii_fold, plain_text
 from readinglist.paper import Paper
-from readinglist.text import md_escape, md_link_text
+from readinglist.text import md_escape
+from readinglist.site import html
 from readinglist.site.pages import author_anchor, generated_page, newest_first, organization_anchor, person_key
 
 OTHER_LETTER = "Other"
@@ -45,15 +46,15 @@ def _group_by_person(pairs: Iterable[tuple[str, Paper]]) -> dict[str, tuple[str,
     return grouped
 
 
-def _paper_links(papers: Sequence[Paper], prefix: str) -> str:
-    return " · ".join(f"[{md_link_text(p.title)}]({prefix}{p.slug}.md)" for p in papers)
+def _paper_link(paper: Paper, here: str, directory_urls: bool) -> str:
+    return html.link(html.relative_url(here, f"papers/{paper.slug}.md", directory_urls), html.text(paper.title))
 
 
 def _count(n: int) -> str:
     return f"{n} paper{'s' if n != 1 else ''}"
 
 
-def authors_page(papers: Sequence[Paper]) -> str:
+def authors_page(papers: Sequence[Paper], directory_urls: bool = True) -> str:
     people = _group_by_person((name, p) for p in papers for name in p.authors)
     by_letter: dict[str, list[tuple[str, str, list[Paper]]]] = defaultdict(list)
     for key, (name, works) in people.items():
@@ -71,12 +72,13 @@ def authors_page(papers: Sequence[Paper]) -> str:
         lines.append(" · ".join(f"[{letter}](#{letter.lower()})" for letter in letters) + "\n")
         lines.append('<div class="rl-filter" data-rl-filter="Filter authors"></div>\n')
     for letter in letters:
-        lines.append(f"## {letter}\n")
+        lines.append(f"## {letter}")
         entries = sorted(by_letter[letter], key=lambda e: (_last_name(e[1]).casefold(), e[1].casefold(), e[0]))
-        for key, name, works in entries:
-            lines.append(f'- <span id="{author_anchor(name)}"></span>**{md_link_text(name)}** ({_count(len(works))}): '
-                         f"{_paper_links(works, '../papers/')}")
-        lines.append("")
+        here = "people/authors.md"
+        lines.append(html.bullet_list(
+            f'<span id="{author_anchor(name)}"></span><strong>{html.text(name)}</strong> ({_count(len(works))}): '
+            + " · ".join(_paper_link(p, here, directory_urls) for p in works)
+            for key, name, works in entries))
     if not letters:
         lines.append("No paper names its authors yet.\n")
     front = {"title": "Authors", "description": "Authors in the reading list and their papers.",
@@ -84,7 +86,7 @@ def authors_page(papers: Sequence[Paper]) -> str:
     return generated_page(front, "\n".join(lines))
 
 
-def organizations_page(papers: Sequence[Paper]) -> str:
+def organizations_page(papers: Sequence[Paper], directory_urls: bool = True) -> str:
     orgs = _group_by_person((p.organization, p) for p in papers if p.organization)
     entries = sorted(orgs.items(), key=lambda kv: (kv[1][0].casefold(), kv[0]))
     lines = [
@@ -95,11 +97,10 @@ def organizations_page(papers: Sequence[Paper]) -> str:
     if len(entries) > 10:
         lines.append('<div class="rl-filter" data-rl-filter="Filter organizations"></div>\n')
     for key, (name, works) in entries:
-        lines.append(f"## {md_escape(name)} {{ #{organization_anchor(name)} }}\n")
-        lines.append(f"{_count(len(works))}.\n")
-        lines.extend(f"- {p.date.isoformat() if p.date else '—'} · [{md_link_text(p.title)}](../papers/{p.slug}.md)"
-                     for p in works)
-        lines.append("")
+        lines.append(f"## {md_escape(name)} {{ #{organization_anchor(name)} }}")
+        lines.append(f"<p>{_count(len(works))}.</p>")
+        lines.append(html.bullet_list(f"{p.date.isoformat() if p.date else '—'} · "
+                                      + _paper_link(p, "people/organizations.md", directory_urls) for p in works))
     if not entries:
         lines.append("No paper names its organization yet.\n")
     front = {"title": "Organizations", "description": "Organizations in the reading list and their papers.",

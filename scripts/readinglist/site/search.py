@@ -19,8 +19,9 @@ page's HTML into sections:
   title and description: their text only repeats the papers' titles, and would
   rank the list above the paper.
 
-Paper and listing pages are marked `search: exclude` for Material's plugin; the
-hook appends these entries to the index Material writes for any other page.
+Paper and listing pages are marked `search: exclude` for Material's plugin;
+`readinglist build` appends these entries to the index Material writes for any
+other page, after the engine ran.
 Pure functions; the hook reads and writes the file through store.
 """
 
@@ -30,7 +31,6 @@ import html
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from lunr.stop_word_filter import WORDS as _LUNR_STOP_WORDS
@@ -137,15 +137,6 @@ def listing_entry(location: str, title: str, description: Optional[str], boost: 
     return entry
 
 
-@dataclass
-class Collected:
-    """What the hooks learn about pages during a build, for `merged_index`."""
-
-    papers: dict[str, str] = field(default_factory=dict)  # slug -> page URL
-    listings: list[dict] = field(default_factory=list)
-
-
-
 def merged_index(material_index: str, entries: list[dict]) -> str:
     """Material's search_index.json with `entries` added (any old entry for their pages dropped)."""
     data = json.loads(material_index)
@@ -155,9 +146,11 @@ def merged_index(material_index: str, entries: list[dict]) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def update_site_index(site_dir, papers: Sequence[Paper], taxonomy: Taxonomy, collected: Collected) -> bool:
-    """Add the collected entries to the site's search_index.json (written by Material's
-    search plugin just before).  False when there is no index (search turned off)."""
+def update_site_index(site_dir, papers: Sequence[Paper], taxonomy: Taxonomy, locations: dict[str, str],
+                      listings: list[dict]) -> bool:
+    """Add readinglist's entries to the site's search_index.json (written by Material's
+    search plugin for every other page).  `locations`: page URL by slug.  False when
+    there is no index (search turned off)."""
     from pathlib import Path
 
     from readinglist import store
@@ -166,6 +159,6 @@ def update_site_index(site_dir, papers: Sequence[Paper], taxonomy: Taxonomy, col
     index = store.read_text_or_none(path)
     if index is None:
         return False
-    entries = paper_entries(papers, taxonomy, collected.papers) + collected.listings
+    entries = paper_entries(papers, taxonomy, locations) + listings
     store.write_text(path, merged_index(index, entries))
     return True

@@ -1,0 +1,116 @@
+"""`readinglist serve`: a live preview that keeps up with every edit.
+
+The engine's own server previews the docs tree and rebuilds the pages whose
+files change (`--dirty`).  This module keeps the tree up to date: it watches
+content/papers/, site_config/ and mkdocs.yml, and on a change writes the tree
+files the change affects (a page's front matter reaches its own page, its
+topics' pages, the home page, the timeline, ...).  Only pages whose text
+changed are rewritten, so the engine rebuilds only those.
+
+Cheap per edit: the catalog stays in memory and only the pages that changed on
+disk are read again; the related papers are recomputed only when a title or
+abstract changed (build.SiteData caches them by content).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+from readinglist import store
+from readinglist.catalog import Catalog, read_page
+from readinglist.paper import InputError
+from readinglist.site import engines
+from readinglist.site.build import SiteData, site_data_from, site_settings, write_engine_config
+from readinglist.site.tree import docs_tree
+from readinglist.store import load_taxonomy
+
+POLL_SECONDS = 0.25
+
+
+class LiveTree:
+    """The docs tree of a project, kept in step with its files."""
+
+    def __init__(self, project: store.Project, hooks: bool = True):
+        self.project = project
+        self.hooks = hooks
+        self.seen: dict[Path, tuple[int, int]] = {}
+        self.catalog: Optional[Catalog] = None
+        self.tree: dict[str, str] = {}
+        self.previous: Optional[SiteData] = None
+
+    def _watched(self) -> dict[Path, tuple[int, int]]:
+        return store.file_stats([self.project.papers, self.project.config], [self.project.root / "mkdocs.yml"])
+
+    def refresh(self) -> list[str]:
+        """Bring the tree up to date with the project's files; the tree files written or removed."""
+        now = self._watched()
+        changed = {path for path in now.keys() | self.seen.keys() if now.get(path) != self.seen.get(path)}
+        if not changed and self.catalog is not None:
+            return []
+        self.seen = now
+        config_changed = self.catalog is None or any(p.parent != self.project.papers for p in changed)
+        taxonomy = load_taxonomy(self.project) if config_changed else self.previous.taxonomy
+        if config_changed:
+            self.catalog = Catalog.load(self.project, taxonomy)
+        else:
+            for path in sorted(changed):
+                text = store.read_text_or_none(path)
+                if text is None:
+                    self.catalog.pages.pop(path.stem, None)
+                else:
+                    self.catalog.pages[path.stem] = read_page(path.stem, text, taxonomy)
+            self.catalog.pages = dict(sorted(self.catalog.pages.items()))
+        data = site_data_from(self.project, taxonomy, self.catalog)
+        if self.previous is not None:
+            data.reuse(self.previous)
+        self.previous = data
+        settings = site_settings(self.project)
+        intro = store.read_text_or_none(self.project.config / "home.md") or "# Reading list\n"
+        tree = docs_tree(data, intro, settings)
+        if self.tree:
+            touched = [rel for rel, text in tree.items() if self.tree.get(rel) != text]
+            removed = [rel for rel in self.tree if rel not in tree]
+            store.write_tree_changes(self.project.tree, {rel: tree[rel] for rel in touched}, removed)
+        else:  # the first time, the tree on disk may hold anything
+            touched, removed = store.write_tree(self.project.tree, tree)
+        first = not self.tree
+        self.tree = tree
+        if write_engine_config(data, settings, self.project.site, self.hooks) and not first:
+            # A new navigation shows on every page, so every page is rebuilt.
+            store.touch_files(self.project.tree, "**/*.md")
+        return touched + removed
+
+
+def _stop(signum, frame):
+    raise SystemExit(0)
+
+
+def run_preview(project: store.Project, dev_addr: Optional[str] = None, engine: str = engines.DEFAULT_ENGINE) -> int:
+    live = LiveTree(project)
+    live.refresh()
+    # Stopped by a signal as by Ctrl-C: the engine's server goes with us.
+    signal.signal(signal.SIGTERM, _stop)
+    server = engines.serve(engine, project.build / "mkdocs.yml", dev_addr)
+    print(f"readinglist: previewing at http://{dev_addr or '127.0.0.1:8000'}/ ; edits to content/ and "
+          "site_config/ show without a restart (Ctrl-C stops)", file=sys.stderr)
+    try:
+        while server.poll() is None:
+            time.sleep(POLL_SECONDS)
+            try:
+                changed = live.refresh()
+            except InputError as exc:  # say what is wrong, keep serving, try again on the next save
+                print(f"error: {exc}", file=sys.stderr)
+                continue
+            if changed:
+                print(f"readinglist: updated {len(changed)} file(s) of the preview", file=sys.stderr)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)
+    return 0

@@ -1,0 +1,202 @@
+"""The docs tree: a site any MkDocs engine builds the same, with or without our hooks.
+
+`readinglist build` writes build/docs/ and build/mkdocs.yml, then runs an
+engine on them.  These tests build the seed site with the optional hooks,
+without them, and with ProperDocs, and compare every file; they compare the
+site with the one the code before the docs tree built; and they edit a page
+while `readinglist serve` runs and watch the preview change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
+# The last commit whose site was built by MkDocs hooks from content/ (before the docs tree).
+BEFORE_THE_TREE = "32cae14"
+GENERATOR_RE = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def differences(a: Path, b: Path, ignore=lambda rel: False, normalize=lambda data: data) -> list[str]:
+    left, right = files_of(a), files_of(b)
+    return sorted(rel for rel in left.keys() | right.keys() if not ignore(rel)
+                  and (rel not in left or rel not in right or normalize(left[rel]) != normalize(right[rel])))
+
+
+def build(root: Path, site: Path, *options: str) -> None:
+    env = {**os.environ, **EPOCH}
+    result = subprocess.run([sys.executable, "-m", "readinglist", "build", "--site-dir", str(site), *options],
+                            cwd=root, capture_output=True, text=True, env=env, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def seed_sites(built_site, tmp_path_factory):
+    """The seed site built three ways: hooks (the default), no hooks, ProperDocs."""
+    root, _ = built_site
+    out = tmp_path_factory.mktemp("engines")
+    build(root, out / "mkdocs")
+    build(root, out / "no-hooks", "--no-hooks")
+    build(root, out / "properdocs", "--engine", "properdocs")
+    return root, out
+
+
+def test_the_hooks_only_make_the_build_faster(seed_sites):
+    root, out = seed_sites
+    assert not differences(out / "mkdocs", out / "no-hooks")
+    config = yaml.safe_load((root / "build" / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["INHERIT"] == "../mkdocs.yml" and config["docs_dir"] == "docs"
+
+
+def test_mkdocs_and_properdocs_build_the_same_site(seed_sites):
+    _, out = seed_sites
+    assert b"ProperDocs" in (out / "properdocs" / "index.html").read_bytes()
+    assert not differences(out / "mkdocs", out / "properdocs", normalize=lambda data: GENERATOR_RE.sub(b"", data))
+
+
+def test_a_plain_engine_command_builds_the_tree(seed_sites, tmp_path):
+    """What a person (or another engine) runs: no readinglist code in the build at all."""
+    root, out = seed_sites
+    subprocess.run([sys.executable, "-m", "readinglist", "build", "--no-hooks", "--site-dir", str(tmp_path / "x")],
+                   cwd=root, check=True, capture_output=True, env={**os.environ, **EPOCH})
+    env = {**os.environ, **EPOCH, "PYTHONPATH": ""}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "build/mkdocs.yml",
+                             "-d", str(tmp_path / "plain")], cwd=root, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    # Everything but the search index, which readinglist completes after the engine.
+    assert not differences(out / "no-hooks", tmp_path / "plain", ignore=lambda rel: rel.startswith("search/"))
+
+
+def test_the_seed_site_reads_as_it_did_before_the_docs_tree(built_site, tmp_path):
+    """Built from the same pages by the code before the docs tree: every file the same,
+    but the search index (rewritten on purpose: the same entries, another order)."""
+    if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", f"{BEFORE_THE_TREE}^{{commit}}"]).returncode:
+        pytest.fail(f"commit {BEFORE_THE_TREE} is not in this clone: fetch the full history (git fetch --unshallow)")
+    root, _ = built_site
+    now = tmp_path / "now"
+    build(root, now)
+    then = tmp_path / "then"
+    worktree = tmp_path / "checkout"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--quiet", "--detach", str(worktree),
+                    BEFORE_THE_TREE], check=True)
+    try:
+        shutil.rmtree(worktree / "content" / "papers")
+        shutil.copytree(root / "content" / "papers", worktree / "content" / "papers")
+        env = {**os.environ, **EPOCH, "PYTHONPATH": str(worktree / "scripts")}
+        result = subprocess.run([sys.executable, "-m", "readinglist", "build", "--site-dir", str(then)],
+                                cwd=worktree, capture_output=True, text=True, env=env, timeout=900)
+        assert result.returncode == 0, result.stderr[-2000:]
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(worktree)], check=False)
+    assert not differences(then, now, ignore=lambda rel: rel == "search/search_index.json")
+    index = lambda site: sorted((site / "search" / "search_index.json").read_text(encoding="utf-8")  # noqa: E731
+                                .split('{"location"'))
+    assert index(then) == index(now)
+
+
+def test_only_checked_pages_reach_the_tree(built_site, tmp_path):
+    root, _ = built_site
+    copy = tmp_path / "proj"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build"))
+    bad = copy / "content" / "papers" / "broken-page.md"
+    bad.write_text("---\ntitle: [unclosed\n---\n\nText.\n", encoding="utf-8")
+    result = run_cli(copy, "build")
+    assert result.returncode == 1 and "content/papers/broken-page.md" in result.stderr
+    assert not (copy / "build" / "docs" / "papers" / "broken-page.md").exists()
+    assert len(list((copy / "build" / "docs" / "papers").glob("*.md"))) == len(list((root / "content" / "papers").glob("*.md")))
+
+
+def test_generated_pages_link_to_the_file_to_edit(built_site, tmp_path):
+    root, _ = built_site
+    env = {**os.environ, "READINGLIST_REPO_URL": "https://github.com/example/list"}
+    result = subprocess.run([sys.executable, "-m", "readinglist", "build", "--site-dir", str(tmp_path / "s")],
+                            cwd=root, capture_output=True, text=True, env=env, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = tmp_path / "s"
+    edit = lambda page: re.findall(r'href="([^"]+)"[^>]*rel="edit"', page.read_text(encoding="utf-8"))  # noqa: E731
+    paper = next((site / "papers").iterdir()) / "index.html"
+    assert edit(paper) == [f"https://github.com/example/list/edit/main/content/papers/{paper.parent.name}.md"]
+    assert edit(site / "topics" / "quantization" / "index.html") == [
+        "https://github.com/example/list/edit/main/site_config/topics.yml"]
+    assert edit(site / "index.html") == ["https://github.com/example/list/edit/main/site_config/home.md"]
+    assert edit(site / "stats" / "index.html") == []
+    # And without the repository's address, no edit links at all (none would lead anywhere).
+    build(root, tmp_path / "t")
+    assert edit(tmp_path / "t" / "topics" / "quantization" / "index.html") == []
+
+
+# --------------------------------------------------------------------------- the live preview
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the preview never showed {what} within {seconds:.0f} s")
+        time.sleep(0.2)
+
+
+def test_the_preview_shows_an_edit_to_a_pages_front_matter_without_a_restart(built_site, tmp_path):
+    root, _ = built_site
+    copy = tmp_path / "proj"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build"))
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "readinglist", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=copy, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(lambda: "</html>" in _fetch(base), 180, "the site")
+        page = copy / "content" / "papers" / "2bp-2-stage-backpropagation.md"
+        assert "2bp-2-stage-backpropagation" not in _fetch(base + "topics/quantization/")
+        time.sleep(1.5)  # the watcher's first look at the files
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("topics:\n- distributed-training", "topics:\n- quantization")
+                        .replace("title: '2BP: 2-Stage Backpropagation'", "title: '2BP: Two-Stage Backpropagation'"),
+                        encoding="utf-8")
+        _wait_for(lambda: "papers/2bp-2-stage-backpropagation/" in _fetch(base + "topics/quantization/"),
+                  90, "the paper on its new topic's page")
+        assert "papers/2bp-2-stage-backpropagation/" not in _fetch(base + "topics/distributed-training/")
+        paper = _fetch(base + "papers/2bp-2-stage-backpropagation/")
+        assert "2BP: Two-Stage Backpropagation" in paper and 'href="../../topics/quantization/"' in paper
+        assert "2BP: Two-Stage Backpropagation" in _fetch(base + "timeline/")
+        # site_config too: a topic renamed in topics.yml shows in the navigation of every page.
+        topics = copy / "site_config" / "topics.yml"
+        topics.write_text(topics.read_text(encoding="utf-8").replace("Quantization & low precision",
+                                                                     "Quantization and low bits"), encoding="utf-8")
+        _wait_for(lambda: "Quantization and low bits" in _fetch(base + "papers/zero-bubble-pipeline-parallelism/"),
+                  120, "the renamed topic")
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert "Traceback" not in errors, errors[-2000:]
