@@ -106,9 +106,12 @@ def change_one_dump(ws: Workspace, k: int, seed: int) -> str:
 
 
 def clear_build(project: Path) -> None:
-    """What a fresh clone lacks: the docs tree, the caches (build/) and the site."""
+    """A fresh clone: no docs tree, caches (build/) or site, and every file newly written."""
     shutil.rmtree(project / "build", ignore_errors=True)
     shutil.rmtree(project / "site", ignore_errors=True)
+    for path in project.rglob("*"):
+        if path.is_file():
+            os.utime(path)
 
 
 def move_to_topic(project: Path) -> tuple[str, str]:

@@ -8,15 +8,20 @@ So after each full run a fingerprint of those inputs, and the summary the next
 run would print, are kept in content/.readinglist-ingest.json; a run that finds
 the same fingerprint prints that summary and stops.  Any change (a dump, a
 page, topics.yml, an upgrade of readinglist, Python or PyYAML) makes a new
-fingerprint and a full run.  Pages are fingerprinted by name, size and
-modification time, so saving a page, even unchanged, also means a full run.
+fingerprint and a full run.
+
+The state is committed with the pages, so a fresh clone's first ingest is a
+no-op too: the fingerprint holds nothing of the machine.  Pages are
+fingerprinted by content (a page saved unchanged changes nothing), paths
+relative to the project, and the code by the bytes of the modules ingest runs
+and the versions of the libraries that shape what it writes (pinned by
+requirements.lock).  Python's own version is not an input.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from pathlib import Path
 from typing import Any, Optional
 
@@ -27,41 +32,45 @@ from readinglist.paper import Problem
 from readinglist.curate.topicmodel import MODEL_FILE
 
 STATE_FILE = ".readinglist-ingest.json"
-VERSION = 1
+VERSION = 2
+# Digests of the pages by name, size and modification time: a page is read again only when it changed.
+PAGE_DIGESTS = "page-digests.json"
 
 
-def _code_digest() -> str:
-    """The whole package's code, and the versions of Python and of every library it runs on."""
+# The parts of the package an ingest runs, and the libraries that shape what it writes.
+INGEST_CODE = ("ingest", "curate", "page", "paper.py", "text.py", "store.py", "catalog.py")
+INGEST_LIBRARIES = ("PyYAML", "python-frontmatter", "pyahocorasick")
+
+
+def code_digest() -> str:
+    """The code an ingest runs: its modules' bytes and its libraries' versions."""
     from importlib import metadata
 
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(platform.python_version().encode())
-    try:
-        requirements = metadata.requires("readinglist") or []
-    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
-        requirements = []
-    for requirement in sorted(requirements):
-        name = requirement.split(";")[0].split("[")[0]
-        for sep in "<>=!~ ":
-            name = name.split(sep)[0]
+    digest = hashlib.sha256(f"ingest-state-{VERSION}".encode())
+    for name in INGEST_LIBRARIES:
         try:
             digest.update(f"\0{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"\0{name}=missing".encode())
-    digest.update(store.digest_files(package, "*.py").encode())
+    for part in INGEST_CODE:
+        where = package / part
+        digest.update(f"\0{part}\0".encode())
+        digest.update((store.digest_files(where, "*.py") if where.is_dir()
+                       else hashlib.sha256(store.read_bytes_or_empty(where)).hexdigest()).encode())
     return digest.hexdigest()
 
 
 def fingerprint(project: store.Project, dump_paths: list[Path]) -> str:
     """Everything a full ingest reads, digested."""
-    digest = hashlib.sha256(_code_digest().encode())
+    digest = hashlib.sha256(code_digest().encode())
     # Everything the filing reads too: the title model, and who filed which page.
     for path in (project.config / "sources.yml", project.config / "topics.yml", project.config / MODEL_FILE,
                  project.content / LEDGER_FILE, *dump_paths):
-        digest.update(b"\0file\0" + str(path).encode() + b"\0")
+        digest.update(b"\0file\0" + project.rel(path).encode() + b"\0")
         digest.update(store.read_bytes_or_empty(path))
-    for name, size, mtime in store.page_stats(project.papers):
-        digest.update(f"\0page\0{name}\0{size}\0{mtime}".encode())
+    for name, page_digest in store.page_digests(project.papers, project.cache / PAGE_DIGESTS):
+        digest.update(f"\0page\0{name}\0{page_digest}".encode())
     return digest.hexdigest()
 
 

@@ -9,13 +9,15 @@ included, once a curator marks them).  A second run writes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 from readinglist import store
 from readinglist.curate import classify as classify_stage
 from readinglist.curate.filings import refile
-from readinglist.ingest import noop
+from readinglist.ingest import memo, noop
 from readinglist.ingest.report import DumpReport, IngestSummary
 from readinglist.ingest.merge import PageIndex, assign_slugs, fill_page, merge_records
 from readinglist.text import slugify
@@ -23,44 +25,81 @@ from readinglist.ingest.normalize import record_from_raw
 from readinglist.paper import InputError, Paper, Problem, Record
 from readinglist.ingest.parse import FormatError, parse_dump
 from readinglist.catalog import Catalog
+from readinglist.curate.topicmodel import MODEL_FILE
 from readinglist.page.markdown import render_paper_page
 
 
 def read_records(project: store.Project, dumps: list[store.DumpEntry],
                  summary: IngestSummary) -> list[Record]:
-    """Every clean record of every readable dump; unreadable dumps become errors."""
+    """Every clean record of every readable dump; unreadable dumps become errors.
+
+    A dump whose text a previous run read already is taken from the memo (memo.py)."""
     records: list[Record] = []
+    memo_path = project.cache / memo.DUMPS_FILE
+    code = noop.code_digest()
+    kept = memo.memo_of(store.read_json_or_none(memo_path), code)
+    used: dict[str, dict] = {}
     for entry in dumps:
         path = Path(entry.file) if Path(entry.file).is_absolute() else project.sources / entry.file
         name = path.name
         try:
             text, problems = store.read_dump(path)
-            parsed = parse_dump(text, name)
         except InputError as exc:
             summary.errors.append(exc.problem)
             continue
-        except FormatError as exc:
-            summary.errors.append(Problem(name, exc.line, f"not a dump this tool can read: {exc} "
-                                                          "(see CONTRIBUTING.md for the four formats); "
-                                                          "nothing ingested from it"))
+        key = memo.digest(name, str(entry.captured), str(entry.format), text)
+        known = memo.dump_from_entry(kept[key]) if key in kept else None
+        if known is not None:
+            fmt, count, clean, warnings = known
+            summary.warnings.extend(problems + warnings)
+            records.extend(clean)
+            summary.dumps.append(DumpReport(name, fmt, count))
+            summary.records_read += count
+            used[key] = kept[key]
             continue
-        if entry.format and entry.format != parsed.format:
-            summary.warnings.append(Problem(name, 0, f"sources.yml says format {entry.format} but the records "
-                                                     f"read as {parsed.format}; used {parsed.format}"))
-        summary.warnings.extend(problems)
-        summary.warnings.extend(parsed.problems)
-        for raw in parsed.records:
-            record, problems = record_from_raw(raw, name, entry.captured)
-            summary.warnings.extend(problems)
-            if not record.title or not record.abstract:
-                # Only invisible characters (zero-width spaces, controls): nothing a page could show.
-                what = "title" if not record.title else "abstract"
-                summary.warnings.append(Problem(name, raw.line, f"the paper's {what} holds no visible text; skipped"))
-                continue
-            records.append(record)
-        summary.dumps.append(DumpReport(name, parsed.format, len(parsed.records)))
-        summary.records_read += len(parsed.records)
+        found = _read_one(text, name, entry)
+        if isinstance(found, Problem):
+            summary.errors.append(found)
+            continue
+        fmt, count, clean, warnings = found
+        summary.warnings.extend(problems + warnings)
+        records.extend(clean)
+        summary.dumps.append(DumpReport(name, fmt, count))
+        summary.records_read += count
+        used[key] = memo.dump_entry(name, fmt, count, clean, warnings)
+    # Dumps not read this time (`ingest one-dump.txt`) keep their entries.
+    read_now = {entry["name"] for entry in used.values()}
+    used.update({k: v for k, v in kept.items() if isinstance(v, dict) and v.get("name") not in read_now})
+    if used != kept:
+        store.write_text(memo_path, json.dumps(memo.memo_file(code, used), ensure_ascii=False) + "\n")
     return records
+
+
+def _read_one(text: str, name: str, entry: store.DumpEntry
+              ) -> Union[Problem, tuple[str, int, list[Record], list[Problem]]]:
+    """Parse and normalize one dump's text: (format, records read, clean records, warnings),
+    or the error that keeps the whole dump out."""
+    try:
+        parsed = parse_dump(text, name)
+    except FormatError as exc:
+        return Problem(name, exc.line, f"not a dump this tool can read: {exc} "
+                                       "(see CONTRIBUTING.md for the four formats); nothing ingested from it")
+    warnings: list[Problem] = []
+    if entry.format and entry.format != parsed.format:
+        warnings.append(Problem(name, 0, f"sources.yml says format {entry.format} but the records "
+                                         f"read as {parsed.format}; used {parsed.format}"))
+    warnings.extend(parsed.problems)
+    records: list[Record] = []
+    for raw in parsed.records:
+        record, problems = record_from_raw(raw, name, entry.captured)
+        warnings.extend(problems)
+        if not record.title or not record.abstract:
+            # Only invisible characters (zero-width spaces, controls): nothing a page could show.
+            what = "title" if not record.title else "abstract"
+            warnings.append(Problem(name, raw.line, f"the paper's {what} holds no visible text; skipped"))
+            continue
+        records.append(record)
+    return parsed.format, len(parsed.records), records, warnings
 
 
 def select_dumps(project: store.Project, names: Optional[list[str]]) -> list[store.DumpEntry]:
@@ -113,7 +152,9 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
 
     # Topics: the rules file every page no person has re-filed (filings.py).
     known = store.read_ledger(project)
-    refiled = refile(filled, known, lambda page: classify_stage.classify(page.title, page.abstract, taxonomy))
+    filing = _memoized_filing(project, taxonomy)
+    refiled = refile(filled, known, filing)
+    filing.save()
     summary.curated_now = refiled.curated_now
     # A page with problems keeps its record until it is fixed.
     summary.ledger = {**{slug: known[slug] for slug in broken if known and slug in known}, **refiled.ledger}
@@ -128,6 +169,30 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
         else:
             summary.unchanged += 1
     return to_write
+
+
+class _memoized_filing:
+    """classify(title, abstract), answered from the memo of earlier runs where the text is the same."""
+
+    def __init__(self, project: store.Project, taxonomy: classify_stage.Taxonomy):
+        self.project, self.taxonomy = project, taxonomy
+        self.key = memo.digest(noop.code_digest(), *(hashlib.sha256(store.read_bytes_or_empty(project.config / name))
+                                                     .hexdigest() for name in ("topics.yml", MODEL_FILE)))
+        self.kept = memo.memo_of(store.read_json_or_none(project.cache / memo.FILINGS_FILE), self.key)
+        self.used: dict[str, list[str]] = {}
+
+    def __call__(self, page: Paper) -> list[str]:
+        text_key = memo.digest(page.title, page.abstract)
+        topics = self.kept.get(text_key)
+        if not (isinstance(topics, list) and all(isinstance(t, str) for t in topics)):
+            topics = classify_stage.classify(page.title, page.abstract, self.taxonomy)
+        self.used[text_key] = list(topics)
+        return list(topics)
+
+    def save(self) -> None:
+        if self.used != self.kept:
+            store.write_text(self.project.cache / memo.FILINGS_FILE,
+                             json.dumps(memo.memo_file(self.key, self.used), ensure_ascii=False) + "\n")
 
 
 def run_ingest(project: store.Project, names: Optional[list[str]] = None,
