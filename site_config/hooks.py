@@ -6,9 +6,9 @@ this file (tests/test_tree.py builds it both ways and compares).  The
 generated build/mkdocs.yml lists this file under `hooks:` unless
 `readinglist build --no-hooks` is asked.  What it saves:
 
-* Markdown for paper pages that are HTML already (`rl_html: true`): the page
-  is its own HTML, but for its section headings, written here as the toc
-  extension writes them;
+* Markdown for pages that are HTML already (`rl_html: true`: paper pages and
+  the big listings): the page is its own HTML but for its headings, which one
+  converter per build makes (instead of a new Markdown object per page);
 * rendering the tabs and the navigation sidebar once for all paper pages
   (they are out of the nav and all at the same depth: `rl_once` in
   overrides/main.html);
@@ -19,18 +19,26 @@ MkDocs-specific on purpose; nothing else in readinglist imports MkDocs.
 
 from __future__ import annotations
 
+import html
 import re
 import types
 import zlib
 
+import markdown
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
 
-from readinglist.site.html import heading_html
-from readinglist.site.paper_page import SECTIONS
+_HEADING_RE = re.compile(r"^#{1,6} ")
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+_TAG_RE = re.compile(r"<[^>]*>")
 
-_ANCHORS = dict(SECTIONS)
-_HEADING_RE = re.compile(r"^## (.+) \{ data-search-exclude \}$")
+
+def on_config(config):
+    # One Markdown converter for the whole build, for the headings of pages that
+    # are HTML already; MkDocs makes a new one for every page it renders.
+    config.rl_headings = markdown.Markdown(extensions=config.markdown_extensions,
+                                           extension_configs=config.mdx_configs or {})
+    return config
 
 
 def on_env(env, config, files):
@@ -57,21 +65,26 @@ def _render_once():
 
 
 def _render_html(page, config, files):
-    """Page.render for a page of raw HTML lines and `## Section { data-search-exclude }`
-    lines: the HTML Python-Markdown would make of it, without running Markdown."""
-    lines, tokens = [], []
-    for line in page.markdown.strip("\n").split("\n"):
-        heading = _HEADING_RE.match(line)
-        if heading and heading.group(1) in _ANCHORS:
-            title, anchor = heading.group(1), _ANCHORS[heading.group(1)]
-            lines.append(heading_html(2, title, anchor, search_exclude=True))
-            tokens.append({"level": 2, "id": anchor, "name": title, "html": title, "data-toc-label": "",
-                           "children": []})
-        else:
-            lines.append(line)
+    """Page.render for a page of raw HTML lines and Markdown heading lines (`rl_html: true`,
+    written by readinglist: no blank line, no other Markdown).  Python-Markdown passes
+    each HTML line through as it is and turns each heading into one line of HTML, so
+    the page is its lines with the headings converted, by the build's own converter,
+    all at once (the toc extension numbers repeated ids per page)."""
+    lines = page.markdown.strip("\n").split("\n")
+    headings = [i for i, line in enumerate(lines) if _HEADING_RE.match(line)]
+    converter = config.rl_headings
+    converter.reset()
+    converted = converter.convert("\n\n".join(lines[i] for i in headings)).split("\n") if headings else []
+    if len(converted) != len(headings):  # not the page readinglist writes: let Markdown have it
+        return type(page).render(page, config, files)
+    for i, made in zip(headings, converted):
+        lines[i] = made
     page.content = "\n".join(lines)
+    tokens = getattr(converter, "toc_tokens", [])
     page.toc = get_toc(tokens)
-    page.present_anchor_ids = {t["id"] for t in tokens}
+    first = tokens[0] if tokens and tokens[0]["level"] == 1 else None
+    page._title_from_render = html.unescape(_TAG_RE.sub("", first["html"])) if first else None
+    page.present_anchor_ids = set(_ID_RE.findall(page.content))
     page.links_to_anchors = {}
 
 

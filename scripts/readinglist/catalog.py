@@ -10,14 +10,17 @@ out only what would be unsafe to show, check reports everything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from typing import Any, Optional
 
 from readinglist import store
 from readinglist.curate.classify import Taxonomy
 from readinglist.page.markdown import PageError, paper_from_parts, split_page
 from readinglist.page.validate import file_problems, validate_parts
-from readinglist.paper import Paper, Problem
+from readinglist.paper import Paper, Problem, SourceRef
 from readinglist.text import title_key
 
 # Problems a page can have and still be shown: a contributor's slip, nothing that could break it.
@@ -63,7 +66,33 @@ class Catalog:
 
     @classmethod
     def load(cls, project: store.Project, taxonomy: Optional[Taxonomy]) -> "Catalog":
-        return cls({slug: read_page(slug, text, taxonomy) for slug, text in store.read_pages(project.papers).items()})
+        """Every page, read; parsed and checked unless a previous load did it for the same
+        text, taxonomy and code (build/cache/catalog.json, an ignored file: a memo
+        that does not read back is ignored, a fresh clone simply parses everything)."""
+        texts = store.read_pages(project.papers)
+        key = memo_key(taxonomy)
+        kept = store.read_json_or_none(project.cache / CATALOG_MEMO)
+        entries = kept["entries"] if isinstance(kept, dict) and kept.get("key") == key \
+            and isinstance(kept.get("entries"), dict) else {}
+        pages: dict[str, Page] = {}
+        used: dict[str, list] = {}
+        for slug, text in texts.items():
+            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            hit = entries.get(slug)
+            page = page_from_json(slug, text, hit[1]) if isinstance(hit, list) and len(hit) == 2 \
+                and hit[0] == digest else None
+            if page is None:
+                page = read_page(slug, text, taxonomy)
+                encoded = page_to_json(page)
+            else:
+                encoded = hit[1]
+            if encoded is not None:
+                used[slug] = [digest, encoded]
+            pages[slug] = page
+        if used != entries:
+            store.write_cache(project.cache / CATALOG_MEMO, json.dumps({"key": key, "entries": used},
+                                                                        ensure_ascii=False))
+        return cls(pages)
 
     def clean(self) -> dict[str, Paper]:
         """Papers of pages with no problem at all (the ones ingest may update)."""
@@ -76,6 +105,63 @@ class Catalog:
     def showable(self) -> list[Paper]:
         """Papers the site shows: readable, and nothing that could break their page."""
         return [p.paper for p in self.pages.values() if p.paper is not None and not p.blocking]
+
+
+CATALOG_MEMO = "catalog.json"
+# What a page's parse and check depend on besides its text: this code and the topic ids.
+_PAGE_CODE = ("page", "paper.py", "text.py", "catalog.py")
+
+
+def memo_key(taxonomy: Optional[Taxonomy]) -> str:
+    topics = sorted(t.id for t in taxonomy.topics) if taxonomy is not None else None
+    return hashlib.sha256(json.dumps([store.package_digest(_PAGE_CODE), topics]).encode()).hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    """A Paper's values as JSON; TypeError for anything else (the page is then not memoized)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, SourceRef):
+        return {"$source": [value.file, value.line]}
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return {"$date": value.isoformat()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("$") for k in value):
+        return {k: _encode(v) for k, v in value.items()}
+    raise TypeError(type(value).__name__)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"$source"}:
+            return SourceRef(*value["$source"])
+        if set(value) == {"$date"}:
+            return dt.date.fromisoformat(value["$date"])
+        return {k: _decode(v) for k, v in value.items()}
+    return value
+
+
+def page_to_json(page: Page) -> Optional[dict]:
+    try:
+        paper = None if page.paper is None else {f.name: _encode(getattr(page.paper, f.name))
+                                                 for f in fields(Paper)}
+    except TypeError:
+        return None
+    return {"paper": paper, "problems": [[p.path, p.line, p.message] for p in page.problems]}
+
+
+def page_from_json(slug: str, text: str, data: Any) -> Optional[Page]:
+    try:
+        paper = None if data["paper"] is None else Paper(**{k: _decode(v) for k, v in data["paper"].items()})
+        problems = [Problem(str(a), int(b), str(c)) for a, b, c in data["problems"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if paper is not None and paper.slug != slug:
+        return None
+    return Page(slug, text, paper, problems)
 
 
 def duplicate_titles(papers: list[Paper]) -> list[Problem]:

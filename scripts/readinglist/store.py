@@ -22,7 +22,7 @@ from typing import Iterable, Iterator, Optional
 import yaml
 
 from readinglist.curate.classify import Taxonomy, TaxonomyError, taxonomy_from_data
-from readinglist.curate.filings import LEDGER_FILE, ledger_from_data, ledger_to_text
+from readinglist.curate.filings import LEDGER_FILE, ledger_from_data, ledger_from_text, ledger_to_text
 from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
 from readinglist.paper import InputError, Problem
 
@@ -264,7 +264,7 @@ def read_pages(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
     pages = {}
-    for path in sorted(folder.glob("*.md")):
+    for path in sorted(folder.glob("*.md"), key=lambda p: p.name):  # (names sort as paths do, faster)
         # utf-8-sig: an editor's byte-order mark is not part of the page (MkDocs reads pages the same way).
         pages[path.stem] = path.read_bytes().decode("utf-8-sig", errors="replace")
     return pages
@@ -308,7 +308,7 @@ def page_stats(folder: Path) -> list[tuple[str, int, int]]:
     if not folder.is_dir():
         return []
     out = []
-    for path in sorted(folder.glob("*.md")):
+    for path in sorted(folder.glob("*.md"), key=lambda p: p.name):
         st = path.stat()
         out.append((path.name, st.st_size, st.st_mtime_ns))
     return out
@@ -333,8 +333,31 @@ def digest_files(folder: Path, pattern: str) -> str:
 
     digest = hashlib.sha256()
     for path in sorted(folder.rglob(pattern)):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def package_digest(parts: Iterable[str]) -> str:
+    """A digest of parts of the readinglist package (folders of modules, or module files)."""
+    import hashlib
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for part in parts:
+        where = package / part
+        digest.update(f"\0{part}\0".encode())
+        digest.update((digest_files(where, "*.py") if where.is_dir()
+                       else hashlib.sha256(read_bytes_or_empty(where)).hexdigest()).encode())
+    return digest.hexdigest()
+
+
+def write_cache(path: Path, text: str) -> None:
+    """A memo under build/cache/: written when possible; a read-only checkout just goes without."""
+    try:
+        write_text(path, text)
+    except OSError:
+        pass
 
 
 def read_input_file(name: str, what: str) -> str:
@@ -401,9 +424,12 @@ def read_jsonl(path: Path) -> list:
 def read_ledger(project: Project):
     """content/.filed-by-rules.yml (filings.py), or None when there is none yet."""
     path = project.content / LEDGER_FILE
-    if not path.exists():
+    text = read_text_or_none(path)
+    if text is None:
         return None
-    return ledger_from_data(read_yaml(path, project))
+    # The file as ledger_to_text writes it reads without a YAML parser (seconds at 10,000 lines).
+    written = ledger_from_text(text)
+    return written if written is not None else ledger_from_data(read_yaml(path, project))
 
 
 def write_ledger(project: Project, ledger: dict) -> bool:
@@ -509,12 +535,16 @@ def _write_batch(batch: list[tuple[Path, bytes]]) -> list[Path]:
 
 def _replace_unflushed(path: Path, data: bytes) -> None:
     """Replace `path` by `data` in one rename (a reader sees the old file or the new one),
-    without waiting for the disk: for build products, which the next build can redo."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
+    without waiting for the disk: for build products, which the next build can redo.
+    A file that does not exist yet is written in place: nobody can be reading it."""
+    if not path.exists():
+        with open(path, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -522,8 +552,8 @@ def _replace_unflushed(path: Path, data: bytes) -> None:
         raise
 
 
-def write_tree(folder: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Make `folder` hold exactly `files` (relative path -> text): (written, removed).
+def write_tree(folder: Path, files: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Make `folder` hold exactly `files` ((relative path, text) pairs): (written, removed).
 
     A build product, not the list: each file is replaced atomically (a live
     preview may be reading it) but not flushed to disk, and a file that already
@@ -531,7 +561,9 @@ def write_tree(folder: Path, files: dict[str, str]) -> tuple[list[str], list[str
     did not change.
     """
     written: list[str] = []
-    for rel, text in files.items():
+    names: set[str] = set()
+    for rel, text in files:
+        names.add(rel)
         path = folder / rel
         data = text.encode("utf-8")
         try:
@@ -550,7 +582,7 @@ def write_tree(folder: Path, files: dict[str, str]) -> tuple[list[str], list[str
             if path.is_dir():
                 with contextlib.suppress(OSError):
                     path.rmdir()  # only when empty
-            elif rel not in files:
+            elif rel not in names:
                 path.unlink()
                 removed.append(rel)
     return written, removed

@@ -156,6 +156,8 @@ def plain_text(clean: str) -> str:
 
 def ascii_fold(text: str) -> str:
     """Accents off, ligatures split: 'Tülu ﬁne' -> 'Tulu fine'."""
+    if text.isascii():  # most titles and names: nothing to fold
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -13,6 +13,7 @@ Pure: the store reads and writes the file; `refile` decides, page by page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
@@ -65,6 +66,22 @@ def ledger_to_text(ledger: Ledger) -> str:
     for slug in sorted(ledger):
         lines.append(f"{slug}: [{', '.join(ledger[slug])}]")
     return "\n".join(lines) + "\n"
+
+
+_LEDGER_LINE_RE = re.compile(r"^([a-z0-9][a-z0-9-]*): \[([a-z0-9-]+(?:, [a-z0-9-]+)*)?\]$")
+
+
+def ledger_from_text(text: str) -> Optional[Ledger]:
+    """The ledger when every line is as ledger_to_text writes it, else None (read it as YAML)."""
+    ledger: Ledger = {}
+    for line in text.split("\n"):
+        if not line or line.startswith("#"):
+            continue
+        m = _LEDGER_LINE_RE.match(line)
+        if m is None or m.group(1) in ledger:
+            return None
+        ledger[m.group(1)] = m.group(2).split(", ") if m.group(2) else []
+    return ledger
 
 
 def ledger_from_data(data: object) -> Ledger:

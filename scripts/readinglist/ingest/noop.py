@@ -46,18 +46,13 @@ def code_digest() -> str:
     """The code an ingest runs: its modules' bytes and its libraries' versions."""
     from importlib import metadata
 
-    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(f"ingest-state-{VERSION}".encode())
     for name in INGEST_LIBRARIES:
         try:
             digest.update(f"\0{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"\0{name}=missing".encode())
-    for part in INGEST_CODE:
-        where = package / part
-        digest.update(f"\0{part}\0".encode())
-        digest.update((store.digest_files(where, "*.py") if where.is_dir()
-                       else hashlib.sha256(store.read_bytes_or_empty(where)).hexdigest()).encode())
+    digest.update(store.package_digest(INGEST_CODE).encode())
     return digest.hexdigest()
 
 

@@ -27,6 +27,7 @@ from readinglist.site import engines
 from readinglist.site import search as searchindex
 from readinglist.site.files import page_path
 from readinglist.site.pages import generated_hash_ok
+from readinglist.text import html_escape
 from readinglist.site.tree import ENGINE_CONFIG, SiteSettings, docs_tree, engine_config
 
 
@@ -150,13 +151,29 @@ def site_settings(project: store.Project) -> SiteSettings:
                         repo if isinstance(repo, str) and repo else None)
 
 
-def write_tree(data: SiteData, settings: SiteSettings, site_dir: Path, hooks: bool = True) -> Path:
-    """Write the docs tree and the engine's config (only files that change); the config's path."""
+def write_tree(data: SiteData, settings: SiteSettings, site_dir: Path, hooks: bool = True) -> list[str]:
+    """Write the docs tree and the engine's config (only files that change); the tree files removed."""
     project = data.project
     intro = store.read_text_or_none(project.config / "home.md") or "# Reading list\n"
-    store.write_tree(project.tree, docs_tree(data, intro, settings))
+    _, removed = store.write_tree(project.tree, docs_tree(data, intro, settings))
     write_engine_config(data, settings, site_dir, hooks)
-    return project.build / ENGINE_CONFIG
+    return removed
+
+
+ENGINE_STAMP = "engine-build.json"
+
+
+def engine_stamp(project: store.Project, engine: str, site_dir: Path) -> str:
+    """Everything that shows on every page but is not in the tree's page files: the engine
+    and theme, their configuration (with the navigation) and the theme overrides."""
+    digest = hashlib.sha256(f"{engine}\0{engines.version(engine)}\0{site_dir.resolve()}".encode())
+    # mkdocs.yml as the engine reads it: the environment fills in the site's and repository's addresses.
+    digest.update(json.dumps(store.read_engine_config(project), sort_keys=True, default=str).encode())
+    digest.update(f"\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    for path in (project.build / ENGINE_CONFIG, project.root / "mkdocs.yml", project.config / "hooks.py"):
+        digest.update(b"\0" + store.read_bytes_or_empty(path))
+    digest.update(store.digest_files(project.config / "overrides", "*").encode())
+    return digest.hexdigest()
 
 
 def write_engine_config(data: SiteData, settings: SiteSettings, site_dir: Path, hooks: bool) -> bool:
@@ -171,11 +188,11 @@ def finish_site(data: SiteData, settings: SiteSettings, site_dir: Path) -> None:
     """After the engine: readinglist's own search entries (site/search.py)."""
     listings = []
     for src, text in generated_listing_front(data.project):
-        title = text.get("title")
-        if isinstance(title, str):
-            # Title and description are HTML already (pages.generated_page escapes them).
-            listings.append(searchindex.listing_entry(page_path(src, settings.directory_urls), title,
-                                                      text.get("description") or None, text.get("rl_search_boost")))
+        # Title and description are HTML already (pages.generated_page escapes them); the
+        # home page has no title of its own (the browser tab shows the site's name).
+        title = text.get("title") if isinstance(text.get("title"), str) else html_escape(settings.site_name)
+        listings.append(searchindex.listing_entry(page_path(src, settings.directory_urls), title,
+                                                  text.get("description") or None, text.get("rl_search_boost")))
     locations = {p.slug: page_path(f"papers/{p.slug}.md", settings.directory_urls) for p in data.papers}
     searchindex.update_site_index(site_dir, data.papers, data.taxonomy, locations, listings)
 
@@ -210,10 +227,20 @@ def run_build(project: store.Project, strict: bool = True, site_dir: Optional[st
         print(f"warning: {problem}", file=sys.stderr)
     settings = site_settings(project)
     site = Path(site_dir) if site_dir else project.site
-    config_path = write_tree(data, settings, site, hooks)
-    status = engines.build(engine, config_path, strict)
+    removed = write_tree(data, settings, site, hooks)
+    # When only page files changed since the last build into the same folder, the
+    # engine builds just those pages: everything one page shows of the others is
+    # in its own file in the tree, and the rest (navigation, theme) is in the stamp.
+    stamp_path = project.cache / ENGINE_STAMP
+    stamp = engine_stamp(project, engine, site)
+    kept = store.read_json_or_none(stamp_path)
+    dirty = (isinstance(kept, dict) and kept.get("stamp") == stamp and not removed
+             and store.read_text_or_none(site / "index.html") is not None)
+    store.remove_file(stamp_path)  # a build that fails or is stopped leaves no stamp behind
+    status = engines.build(engine, project.build / ENGINE_CONFIG, strict, dirty=dirty)
     if status == 0:
         finish_site(data, settings, site)
+        store.write_text(stamp_path, json.dumps({"stamp": stamp}) + "\n")
         print(f"built {len(data.papers)} paper pages and {len(data.taxonomy.topics)} topic pages "
               f"into {site_dir or 'site/'} with {engine}")
     return 1 if data.excluded else status

@@ -31,24 +31,48 @@ def engine_command(engine: str, action: str, config_path: Path, *options: str) -
     return [sys.executable, "-m", engine, action, "--config-file", str(config_path), *options]
 
 
+# What MkDocs says of every dirty build: true of a build that skips pages whose
+# navigation changed, which readinglist never asks for (build.py rebuilds everything then).
+DIRTY_NOTICE = "'dirty' build is being performed"
+
+
 def _show(line: str) -> bool:
     """The engine's own progress lines (INFO) are noise next to readinglist's summary."""
-    return bool(line.strip()) and not line.startswith("INFO")
+    return bool(line.strip()) and not line.startswith("INFO") and DIRTY_NOTICE not in line
 
 
-def build(engine: str, config_path: Path, strict: bool = True) -> int:
-    """Build the site; the engine's warnings and errors are shown, its exit code returned."""
-    command = engine_command(engine, "build", config_path, *(["--strict"] if strict else []))
+def build(engine: str, config_path: Path, strict: bool = True, dirty: bool = False) -> int:
+    """Build the site; the engine's warnings and errors are shown, its exit code returned.
+
+    `dirty`: only the pages whose files changed since the last build are built
+    again (the engine's --dirty).  The engine's strict mode would stop on its
+    own notice about dirty builds, so there readinglist is strict itself: any
+    other warning fails the build."""
+    options = ["--dirty", "--no-strict"] if dirty else (["--strict"] if strict else ["--no-strict"])
+    command = engine_command(engine, "build", config_path, *options)
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_engine_env(),
                             encoding="utf-8", errors="replace", check=False)
-    for line in result.stdout.splitlines():
-        if _show(line):
-            print(line, file=sys.stderr)
-    if result.returncode != 0:
-        print(f"error: the site build with {engine} failed (exit {result.returncode}); "
-              "the messages above say why", file=sys.stderr)
+    shown = [line for line in result.stdout.splitlines() if _show(line)]
+    for line in shown:
+        print(line, file=sys.stderr)
+    warned = dirty and strict and any(line.startswith("WARNING") for line in shown)
+    if result.returncode != 0 or warned:
+        print(f"error: the site build with {engine} failed (exit {result.returncode}"
+              f"{', warnings in strict mode' if warned else ''}); the messages above say why", file=sys.stderr)
         return 1
     return 0
+
+
+def version(engine: str) -> str:
+    from importlib import metadata
+
+    parts = []
+    for dist in (engine, "mkdocs-material"):
+        try:
+            parts.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{dist}=missing")
+    return " ".join(parts)
 
 
 def serve(engine: str, config_path: Path, dev_addr: Optional[str]) -> subprocess.Popen:

@@ -91,6 +91,11 @@ def paragraph(clean: str) -> Optional[str]:
 _LINE_START_ENTITIES = {"[": "&#91;", "~": "&#126;"}
 
 
+def paragraph_of(clean: str) -> str:
+    """`<p>...</p>` of any clean text (spacing as HTML shows it anyway: collapsed)."""
+    return paragraph(" ".join(clean.split())) or f"<p>{prose(' '.join(clean.split()))}</p>"
+
+
 # --------------------------------------------------------------------------- links and lists
 
 

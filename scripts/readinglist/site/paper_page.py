@@ -8,8 +8,9 @@ which stay Markdown so the engine lists them in the page's table of contents.
 
 A page whose body is the abstract as ingest wrote it comes out as raw HTML
 lines and heading lines only, and says so with `rl_html: true`: the optional
-hook (site_config/hooks.py) then skips Markdown for it, and writes the same
-HTML Markdown would (tests/test_tree.py builds the site both ways).
+hook (site_config/hooks.py) then converts only its headings, and the page is
+the same HTML Markdown would make (tests/test_tree.py builds the site both
+ways).
 """
 
 from __future__ import annotations
@@ -149,6 +150,6 @@ class PaperPages:
             "search": {"exclude": True},
             "rl_paper": True,
         }
-        if abstract_html is not None and not math_title:
+        if abstract_html is not None:
             front["rl_html"] = True
         return front_matter(front) + "\n".join(lines) + "\n"

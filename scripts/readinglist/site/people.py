@@ -62,15 +62,15 @@ def authors_page(papers: Sequence[Paper], directory_urls: bool = True) -> str:
     letters = sorted(by_letter, key=lambda x: (x == OTHER_LETTER, x))
     named = sum(1 for p in papers if p.authors)
     lines = [
-        "# Authors\n",
+        "# Authors",
         f'<p class="rl-count">{len(people)} authors named on {named} of {len(papers)} papers, '
-        "by last name.</p>\n",
-        "Most listings name only the first three authors of a paper, and many name none, so this "
-        "index is far from complete.\n",
+        "by last name.</p>",
+        "<p>Most listings name only the first three authors of a paper, and many name none, so this "
+        "index is far from complete.</p>",
     ]
     if letters:
-        lines.append(" · ".join(f"[{letter}](#{letter.lower()})" for letter in letters) + "\n")
-        lines.append('<div class="rl-filter" data-rl-filter="Filter authors"></div>\n')
+        lines.append("<p>" + " · ".join(f'<a href="#{letter.lower()}">{letter}</a>' for letter in letters) + "</p>")
+        lines.append('<div class="rl-filter" data-rl-filter="Filter authors"></div>')
     for letter in letters:
         lines.append(f"## {letter}")
         entries = sorted(by_letter[letter], key=lambda e: (_last_name(e[1]).casefold(), e[1].casefold(), e[0]))
@@ -80,29 +80,29 @@ def authors_page(papers: Sequence[Paper], directory_urls: bool = True) -> str:
             + " · ".join(_paper_link(p, here, directory_urls) for p in works)
             for key, name, works in entries))
     if not letters:
-        lines.append("No paper names its authors yet.\n")
+        lines.append("<p>No paper names its authors yet.</p>")
     front = {"title": "Authors", "description": "Authors in the reading list and their papers.",
              "search": {"boost": 0.5}}
-    return generated_page(front, "\n".join(lines))
+    return generated_page(front, "\n".join(lines) + "\n", html_lines=True)
 
 
 def organizations_page(papers: Sequence[Paper], directory_urls: bool = True) -> str:
     orgs = _group_by_person((p.organization, p) for p in papers if p.organization)
     entries = sorted(orgs.items(), key=lambda kv: (kv[1][0].casefold(), kv[0]))
     lines = [
-        "# Organizations\n",
+        "# Organizations",
         f'<p class="rl-count">{len(orgs)} organizations, as the listings name them, '
-        f"for {sum(len(w) for _, w in orgs.values())} of {len(papers)} papers.</p>\n",
+        f"for {sum(len(w) for _, w in orgs.values())} of {len(papers)} papers.</p>",
     ]
     if len(entries) > 10:
-        lines.append('<div class="rl-filter" data-rl-filter="Filter organizations"></div>\n')
+        lines.append('<div class="rl-filter" data-rl-filter="Filter organizations"></div>')
     for key, (name, works) in entries:
         lines.append(f"## {md_escape(name)} {{ #{organization_anchor(name)} }}")
         lines.append(f"<p>{_count(len(works))}.</p>")
         lines.append(html.bullet_list(f"{p.date.isoformat() if p.date else '—'} · "
                                       + _paper_link(p, "people/organizations.md", directory_urls) for p in works))
     if not entries:
-        lines.append("No paper names its organization yet.\n")
+        lines.append("<p>No paper names its organization yet.</p>")
     front = {"title": "Organizations", "description": "Organizations in the reading list and their papers.",
              "search": {"boost": 0.5}}
-    return generated_page(front, "\n".join(lines))
+    return generated_page(front, "\n".join(lines) + "\n", html_lines=True)

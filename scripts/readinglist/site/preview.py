@@ -25,7 +25,7 @@ from readinglist.catalog import Catalog, read_page
 from readinglist.paper import InputError
 from readinglist.site import engines
 from readinglist.site.build import SiteData, site_data_from, site_settings, write_engine_config
-from readinglist.site.tree import docs_tree
+from readinglist.site.tree import PageMemo, docs_tree
 from readinglist.store import load_taxonomy
 
 POLL_SECONDS = 0.25
@@ -39,7 +39,8 @@ class LiveTree:
         self.hooks = hooks
         self.seen: dict[Path, tuple[int, int]] = {}
         self.catalog: Optional[Catalog] = None
-        self.tree: dict[str, str] = {}
+        self.tree: dict[str, int] = {}  # path in the tree -> hash of its text
+        self.memo = PageMemo()
         self.previous: Optional[SiteData] = None
 
     def _watched(self) -> dict[Path, tuple[int, int]]:
@@ -70,15 +71,27 @@ class LiveTree:
         self.previous = data
         settings = site_settings(self.project)
         intro = store.read_text_or_none(self.project.config / "home.md") or "# Reading list\n"
-        tree = docs_tree(data, intro, settings)
-        if self.tree:
-            touched = [rel for rel, text in tree.items() if self.tree.get(rel) != text]
-            removed = [rel for rel in self.tree if rel not in tree]
-            store.write_tree_changes(self.project.tree, {rel: tree[rel] for rel in touched}, removed)
-        else:  # the first time, the tree on disk may hold anything
-            touched, removed = store.write_tree(self.project.tree, tree)
         first = not self.tree
-        self.tree = tree
+        if first:  # the first time, the tree on disk may hold anything
+            hashes: dict[str, int] = {}
+
+            def remembered():
+                for rel, text in docs_tree(data, intro, settings, self.memo):
+                    hashes[rel] = hash(text)
+                    yield rel, text
+
+            touched, removed = store.write_tree(self.project.tree, remembered())
+        else:
+            # Only hashes are kept between edits: the texts of 50,000 pages would be gigabytes.
+            hashes, changes = {}, {}
+            for rel, text in docs_tree(data, intro, settings, self.memo):
+                hashes[rel] = hash(text)
+                if self.tree.get(rel) != hashes[rel]:
+                    changes[rel] = text
+            touched = list(changes)
+            removed = [rel for rel in self.tree if rel not in hashes]
+            store.write_tree_changes(self.project.tree, changes, removed)
+        self.tree = hashes
         if write_engine_config(data, settings, self.project.site, self.hooks) and not first:
             # A new navigation shows on every page, so every page is rebuilt.
             store.touch_files(self.project.tree, "**/*.md")

@@ -66,36 +66,36 @@ def stats_page(papers: Sequence[Paper], taxonomy: Taxonomy, root: str = "../") -
     years, panels = year_panels(papers, taxonomy, root)
     points = upvote_points(papers, root)
     lines = [
-        "# Stats\n",
+        "# Stats",
         f'<p class="rl-count">{len(papers)} papers; {dated} with a date, '
-        f"{len(points)} with upvotes and a date.</p>\n",
-        "## Papers per topic\n",
-        "A paper filed under two topics counts in both. Select a bar for the topic's page.\n",
+        f"{len(points)} with upvotes and a date.</p>",
+        "## Papers per topic",
+        "<p>A paper filed under two topics counts in both. Select a bar for the topic's page.</p>",
         _figure(bar_chart("rl-chart-topics", bars, "Papers per topic",
                           "Horizontal bars: the number of papers filed under each topic, most first.")),
-        "## Papers per year, by topic\n",
+        "## Papers per year, by topic",
     ]
     if panels:
         note = f" {undated} papers without a date are not counted." if undated else ""
-        lines.append(f"One small chart per topic, all on the same scale, {years[0]}–{years[-1]}.{note}\n")
+        lines.append(f"<p>One small chart per topic, all on the same scale, {years[0]}–{years[-1]}.{note}</p>")
         lines.append(_figure(small_multiples(
             "rl-chart-years", panels, years, "Papers per year, by topic",
             f"Small bar charts, one per topic: papers per year from {years[0]} "
             f"to {years[-1]}, on a shared vertical scale.")))
     else:
-        lines.append("No paper has a date yet.\n")
+        lines.append("<p>No paper has a date yet.</p>")
     lines += [
-        "## Upvotes against date\n",
-        "Each point is a paper with both a date and upvotes (vertical axis on a logarithmic scale). "
-        "Select a point for the paper's page.\n",
+        "## Upvotes against date",
+        "<p>Each point is a paper with both a date and upvotes (vertical axis on a logarithmic scale). "
+        "Select a point for the paper's page.</p>",
         _figure(scatter_chart("rl-chart-upvotes", points, "Upvotes against date",
                               f"Scatter plot of {len(points)} papers: publication date across, "
                               "upvotes up, on a logarithmic scale.", "Date", "Upvotes")),
     ]
     front = {"title": "Stats", "description": f"Charts of the {len(papers)} papers in the reading list.",
              "search": {"exclude": True}}
-    return generated_page(front, "\n".join(lines))
+    return generated_page(front, "\n".join(lines) + "\n", html_lines=True)
 
 
 def _figure(svg: str) -> str:
-    return f'<figure class="rl-figure" markdown="0">\n{svg}\n</figure>\n'
+    return f'<figure class="rl-figure" markdown="0">\n{svg}\n</figure>'

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 from readinglist.curate.classify import Taxonomy
 from readinglist.text import html_escape
@@ -75,18 +75,44 @@ def generated_pages(data, intro: str, settings: SiteSettings) -> dict[str, str]:
     return {src: _with_edit_source(src, text) for src, text in pages.items()}
 
 
-def paper_pages(data, settings: SiteSettings) -> dict[str, str]:
+class PageMemo(dict):
+    """A live preview's paper pages, by slug, with what each was made from: a page is made
+    again only when one of those changed.  Papers are compared by identity: the
+    preview keeps the objects of pages that did not change on disk."""
+
+    def text(self, paper, related: list, bibtex: Optional[str], writer: PaperPages) -> str:
+        kept = self.get(paper.slug)
+        sources = (paper, related, bibtex, writer.taxonomy, writer.directory_urls)
+        if kept is not None and _same(kept[0], sources):
+            return kept[1]
+        text = writer.page(paper, related, bibtex)
+        self[paper.slug] = (sources, text)
+        return text
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    paper, related, bibtex, taxonomy, urls = a
+    return (paper is b[0] and len(related) == len(b[1]) and all(x is y for x, y in zip(related, b[1]))
+            and bibtex == b[2] and taxonomy is b[3] and urls == b[4])
+
+
+def paper_pages(data, settings: SiteSettings, memo: Optional[PageMemo] = None) -> Iterator[tuple[str, str]]:
     writer = PaperPages(data.taxonomy, settings.directory_urls)
-    return {f"papers/{p.slug}.md": writer.page(p, data.related(p), data.bibtex(p)) for p in data.papers}
+    for p in data.papers:
+        if memo is None:
+            yield f"papers/{p.slug}.md", writer.page(p, data.related(p), data.bibtex(p))
+        else:
+            yield f"papers/{p.slug}.md", memo.text(p, data.related(p), data.bibtex(p), writer)
 
 
-def docs_tree(data, intro: str, settings: SiteSettings) -> dict[str, str]:
-    """Every file of the docs tree: pages, then the files served beside them."""
-    tree = generated_pages(data, intro, settings)
-    tree.update(paper_pages(data, settings))
-    tree.update(site_files(data.papers, data.taxonomy, settings.site_name, settings.site_url,
-                           settings.directory_urls, entries=data.bibtex_entries_cached()))
-    return tree
+def docs_tree(data, intro: str, settings: SiteSettings, memo: Optional[PageMemo] = None
+              ) -> Iterator[tuple[str, str]]:
+    """Every file of the docs tree, (path, text), one at a time: at 50,000 papers
+    the tree is hundreds of megabytes, and it goes to disk as it is made."""
+    yield from generated_pages(data, intro, settings).items()
+    yield from paper_pages(data, settings, memo)
+    yield from site_files(data.papers, data.taxonomy, settings.site_name, settings.site_url,
+                          settings.directory_urls, entries=data.bibtex_entries_cached()).items()
 
 
 def navigation(taxonomy: Taxonomy) -> list:
