@@ -126,6 +126,28 @@ def test_the_shipped_model_only_uses_words_of_two_lists_and_loads():
     assert model.best("Federated Learning on Phones").topic == "federated-edge"
 
 
+def test_the_title_models_runner_up_is_filed_when_nearly_as_likely():
+    """Where the rules are silent, a second topic the title's words point to almost as much is filed too."""
+    from readinglist.curate.classify import decide, taxonomy_from_data
+
+    model = TitleModel.from_data({"format": "readinglist title model 1", "topics": {
+        "alpha": {"bias": 0.0, "weights": {"kettle": 2.0, "teapot": 0.5}},
+        "beta": {"bias": 0.0, "weights": {"kettle": 1.5}},
+        "gamma": {"bias": -1.0, "weights": {"teapot": 1.0}}}})
+    topics = [{"id": t, "name": t.title(), "description": f"All about {t}."} for t in ("alpha", "beta", "gamma", "other")]
+
+    def filing(margin: float, title: str):
+        return decide(title, "", taxonomy_from_data({"topics": topics, "model_second_margin": margin}, model))
+
+    near = filing(1.0, "Kettle Design")  # log-odds 2.0 and 1.5
+    assert near.topics == ["alpha", "beta"] and near.by == "title model"
+    assert "beta at 0.82, almost as likely (from kettle)" in near.reason
+    assert filing(0, "Kettle Design").topics == ["alpha"], "a margin of 0 files one topic"
+    assert filing(0.4, "Teapot Design").topics == ["alpha"], "the runner-up is 0.5 behind: outside a margin of 0.4"
+    with pytest.raises(ValueError, match="model_second_margin"):
+        taxonomy_from_data({"topics": topics, "model_second_margin": -1}, model)
+
+
 # --- topics eval and train ---------------------------------------------------------------------
 
 

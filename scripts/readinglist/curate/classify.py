@@ -26,7 +26,9 @@ where the rules are silent.  How a paper is filed:
    `informative_abstract_words` words) whose title and abstract name nothing
    a topic looks for is off-topic, and goes to `other`.  A paper with little
    or no abstract is filed by its title words (topicmodel.py) when the model
-   is confident enough (`model_min_probability`), else `other`.
+   is confident enough (`model_min_probability`), else `other`; the model's
+   runner-up is filed too when its log-odds come within `model_second_margin`
+   of the best's.
 
 `readinglist classify PAGE` shows which terms or words decided.
 """
@@ -47,7 +49,7 @@ OTHER = "other"
 RULE_KEYS = ("phrases", "patterns", "title_phrases", "title_patterns", "hints", "hint_patterns", "ignore", "ignore_patterns", "exclude",
              "exclude_patterns", "exclude_title", "exclude_title_patterns", "min_score")
 TOP_KEYS = ("title_weight", "max_topics", "min_score", "secondary_ratio", "informative_abstract_words",
-            "model_min_probability", "topics")
+            "model_min_probability", "model_second_margin", "topics")
 
 
 @dataclass
@@ -76,6 +78,9 @@ class Settings:
     secondary_ratio: float = 0.5
     informative_abstract_words: int = 30
     model_min_probability: float = 0.2
+    # When the title model decides, its runner-up is filed too if its
+    # log-odds come within this margin of the best's (0: never).
+    model_second_margin: float = 0.0
 
 
 @dataclass
@@ -201,6 +206,12 @@ def _fraction(value: Any, where: str) -> float:
     return float(value)
 
 
+def _non_negative(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        raise TaxonomyError(f"{where} must be a number from 0 to 100, not {value!r}")
+    return float(value)
+
+
 def _topic_from_entry(entry: dict, default_min: int) -> Topic:
     tid = entry["id"]
     for key in ("name", "description"):
@@ -258,6 +269,8 @@ def taxonomy_from_data(data: Any, model: Optional[TitleModel] = None) -> Taxonom
                                                  "`informative_abstract_words`"),
         model_min_probability=_fraction(data.get("model_min_probability", defaults.model_min_probability),
                                         "`model_min_probability`"),
+        model_second_margin=_non_negative(data.get("model_second_margin", defaults.model_second_margin),
+                                          "`model_second_margin`"),
     )
     if model is not None:
         unknown_topics = sorted(set(model.topics) - seen)
@@ -468,11 +481,23 @@ def decide(title: str, abstract: str, taxonomy: Taxonomy) -> Decision:
         return Decision([seen[0].topic], seen, "hints",
                         f"{short}, so the best evidence decided although it is below the topic's score")
     if taxonomy.model is not None:
-        guess = taxonomy.model.best(title)
-        if guess is not None and guess.probability >= settings.model_min_probability:
-            return Decision([guess.topic], [], "title model",
-                            f"the rules are silent and {short}, so the title's words decided: "
-                            f"{guess.topic} at {guess.probability:.2f}", guess.evidence)
+        guesses = taxonomy.model.guesses(title, 2)
+        if guesses and guesses[0].probability >= settings.model_min_probability:
+            guess = guesses[0]
+            reason = (f"the rules are silent and {short}, so the title's words decided: "
+                      f"{guess.topic} at {guess.probability:.2f}")
+            topics = [guess.topic]
+            # Titles the rules are silent on are the hard ones: when the words point
+            # almost as much to a second topic, it is filed too.
+            runner = guesses[1] if len(guesses) > 1 else None
+            if runner is not None and settings.model_second_margin > 0 \
+                    and guess.log_odds - runner.log_odds <= settings.model_second_margin \
+                    and runner.probability >= settings.model_min_probability:
+                topics.append(runner.topic)
+                words = ", ".join(w.lstrip("~") for w, _ in runner.evidence[:3])
+                reason += (f", and {runner.topic} at {runner.probability:.2f}, almost as likely"
+                           + (f" (from {words})" if words else ""))
+            return Decision(sorted(topics, key=order.__getitem__), [], "title model", reason, guess.evidence)
     return Decision([OTHER], [], "nothing", "no topic's terms occur, and the title's words are no clear sign of any topic")
 
 

@@ -59,6 +59,7 @@ class Guess:
     topic: str
     probability: float
     evidence: list[tuple[str, float]]  # the features that weighed most for the topic
+    log_odds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,16 @@ class TitleModel:
 
     def best(self, title: str) -> Optional[Guess]:
         """The topic the title's words point to most, with the words that weighed most."""
+        guesses = self.guesses(title, 1)
+        return guesses[0] if guesses else None
+
+    def guesses(self, title: str, k: int = 2) -> list[Guess]:
+        """The k topics the title's words point to most, best first, each with the words that weighed most."""
         scores = self.scores(title)
-        if not scores:
-            return None
-        topic = max(sorted(scores), key=scores.__getitem__)
-        weights = self.topics[topic].weights
-        evidence = sorted(((f, weights[f]) for f in title_features(title) if f in weights),
-                          key=lambda fw: (-fw[1], fw[0]))[:5]
-        return Guess(topic, 1 / (1 + math.exp(-scores[topic])), evidence)
+        features = title_features(title)
+        out = []
+        for topic in sorted(sorted(scores), key=lambda t: -scores[t])[:k]:
+            weights = self.topics[topic].weights
+            evidence = sorted(((f, weights[f]) for f in features if f in weights), key=lambda fw: (-fw[1], fw[0]))[:5]
+            out.append(Guess(topic, 1 / (1 + math.exp(-scores[topic])), evidence, scores[topic]))
+        return out
