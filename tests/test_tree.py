@@ -188,6 +188,37 @@ def test_a_build_after_edits_equals_a_build_from_scratch(built_site, tmp_path):
 # --------------------------------------------------------------------------- the live preview
 
 
+def test_the_preview_tree_after_edits_is_the_tree_a_build_writes(built_site, tmp_path):
+    """The live preview remakes only what an edit reaches (memos by object, pages before
+    the exports): after edits its tree holds the bytes a build from scratch writes."""
+    from readinglist import store
+    from readinglist.site.build import load_site_data, site_settings, write_tree
+    from readinglist.site.preview import LiveTree
+
+    root, _ = built_site
+    copy = tmp_path / "proj"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build"))
+    project = store.find_project(copy)
+    live = LiveTree(project)
+    live.refresh()
+    waits = []
+    papers = copy / "content" / "papers"
+    page = papers / "2bp-2-stage-backpropagation.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("- distributed-training", "- quantization")
+                    .replace("title: '2BP: 2-Stage Backpropagation'", "title: '2BP: Two-Stage Backpropagation'"),
+                    encoding="utf-8")
+    (papers / "zero-bubble-pipeline-parallelism.md").unlink()
+    changed = live.refresh(before_write=lambda: waits.append(1))
+    assert "topics/quantization.md" in changed and "papers/zero-bubble-pipeline-parallelism.md" in changed
+    assert "papers.json" in changed and waits  # the engine was waited for before writing
+    assert "topics/vision-diffusion.md" not in changed  # a topic the edit did not reach
+    preview_tree = files_of(project.tree)
+    shutil.rmtree(project.tree)
+    write_tree(load_site_data(project), site_settings(project), copy / "site")
+    assert files_of(project.tree) == preview_tree
+
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -76,7 +76,9 @@ class Catalog:
             and isinstance(kept.get("entries"), dict) else {}
         pages: dict[str, Page] = {}
         used: dict[str, list] = {}
-        for slug, text in texts.items():
+        # Slug order, not file-name order ("a-b.md" sorts before "a.md", "a" before "a-b"):
+        # the live preview re-sorts by slug after an edit and must see the same order.
+        for slug, text in sorted(texts.items()):
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             hit = entries.get(slug)
             page = page_from_json(slug, text, hit[1]) if isinstance(hit, list) and len(hit) == 2 \

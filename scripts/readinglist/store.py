@@ -611,15 +611,6 @@ def file_stats(folders: Iterable[Path], files: Iterable[Path] = ()) -> dict[Path
     return stats
 
 
-def touch_files(folder: Path, pattern: str) -> int:
-    """Mark files as changed (a live preview rebuilds them): their modification time is now."""
-    count = 0
-    for path in folder.glob(pattern):
-        os.utime(path)
-        count += 1
-    return count
-
-
 def remove_file(path: Path) -> bool:
     try:
         path.unlink()

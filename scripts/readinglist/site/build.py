@@ -47,6 +47,8 @@ class SiteData:
     _related: Optional[dict[str, list[str]]] = None
     _related_key: Optional[str] = None
     _bibtex: Optional[dict[str, str]] = None
+    # Base keys and entries by slug, carried from one live-preview refresh to the next.
+    _bibtex_memo: dict = field(default_factory=dict)
 
     def by_slug_cached(self) -> dict[str, Paper]:
         if self._by_slug is None:
@@ -72,6 +74,7 @@ class SiteData:
         """Take over what `previous` (the same list a moment ago) computed, where it still holds."""
         if previous._related is not None and previous._related_key == related_key(self.papers):
             self._related, self._related_key = previous._related, previous._related_key
+        self._bibtex_memo = previous._bibtex_memo
 
     def related(self, paper: Paper) -> list[Paper]:
         by_slug = self.by_slug_cached()
@@ -80,7 +83,7 @@ class SiteData:
     def bibtex_entries_cached(self) -> dict[str, str]:
         """BibTeX entry by slug; keys are unique over all papers, so computed for all at once."""
         if self._bibtex is None:
-            self._bibtex = bibtex_entries(self.papers)
+            self._bibtex = bibtex_entries(self.papers, self._bibtex_memo)
         return self._bibtex
 
     def bibtex(self, paper: Paper) -> Optional[str]:
@@ -90,7 +93,7 @@ class SiteData:
 def related_key(papers: list[Paper]) -> str:
     """What the related papers depend on: every paper's slug, title and abstract (and the code)."""
     digest = hashlib.sha256(RELATED_VERSION.encode())
-    for paper in papers:
+    for paper in sorted(papers, key=lambda p: p.slug):  # the same list in another order is the same list
         digest.update(f"\0{paper.slug}\0{paper.title}\0{paper.abstract}".encode())
     return digest.hexdigest()
 

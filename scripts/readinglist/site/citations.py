@@ -14,7 +14,7 @@ always gets the same keys.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from readinglist.text import ARXIV_CATEGORY_RE, ARXIV_ID_RE, around_math, ascii_fold
 from readinglist.paper import Paper
@@ -110,10 +110,12 @@ def _suffix(index: int) -> str:
     return letters
 
 
-def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
-    """slug -> a key unique over `papers`, the same for the same list."""
+def citation_keys(papers: Iterable[Paper], base: Optional[Callable[[Paper], str]] = None) -> dict[str, str]:
+    """slug -> a key unique over `papers`, the same for the same list.  `base` stands in
+    for base_key where a caller remembers base keys already made."""
+    base = base or base_key
     ordered = sorted(papers, key=lambda p: p.slug)
-    bases = {p.slug: base_key(p) for p in ordered}
+    bases = {p.slug: base(p) for p in ordered}
     count: dict[str, int] = {}
     for key in bases.values():
         count[key] = count.get(key, 0) + 1
@@ -160,10 +162,35 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     return f"@misc{{{key},\n{body}\n}}\n"
 
 
-def bibtex_entries(papers: Sequence[Paper]) -> dict[str, str]:
-    """slug -> its entry, keys unique over `papers`."""
-    keys = citation_keys(papers)
-    return {p.slug: bibtex_entry(p, keys[p.slug]) for p in papers}
+def bibtex_entries(papers: Sequence[Paper], memo: Optional[dict] = None) -> dict[str, str]:
+    """slug -> its entry, keys unique over `papers`.
+
+    `memo` (kept by the caller between calls on nearly the same list, as the live
+    preview does) remembers each paper's base key and entry: a paper that is the same
+    object with the same key is not made again.  It is updated to hold `papers` only."""
+    if memo is None:
+        keys = citation_keys(papers)
+        return {p.slug: bibtex_entry(p, keys[p.slug]) for p in papers}
+    kept = dict(memo)
+    memo.clear()
+    bases: dict[str, str] = {}
+
+    def base(paper: Paper) -> str:
+        old = kept.get(paper.slug)
+        bases[paper.slug] = old[1] if old is not None and old[0] is paper else base_key(paper)
+        return bases[paper.slug]
+
+    keys = citation_keys(papers, base)
+    entries = {}
+    for p in papers:
+        old = kept.get(p.slug)
+        if old is not None and old[0] is p and old[2] == keys[p.slug]:
+            entry = old[3]
+        else:
+            entry = bibtex_entry(p, keys[p.slug])
+        entries[p.slug] = entry
+        memo[p.slug] = (p, bases[p.slug], keys[p.slug], entry)
+    return entries
 
 
 def bibtex_file(entries: dict[str, str], slugs: Iterable[str]) -> str:

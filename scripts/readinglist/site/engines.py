@@ -80,7 +80,9 @@ def serve(engine: str, config_path: Path, dev_addr: Optional[str]) -> subprocess
     change (`--dirty`), and readinglist keeps the tree up to date (site/preview.py)."""
     # Not strict: a dirty rebuild warns that the links of pages it skipped may be stale.
     options = ["--dirty", "--no-strict"] + (["--dev-addr", dev_addr] if dev_addr else [])
-    return subprocess.Popen(engine_command(engine, "serve", config_path, *options), env=_engine_env())
+    # Its log comes through a pipe: the preview reads it to know when a rebuild runs.
+    return subprocess.Popen(engine_command(engine, "serve", config_path, *options), env=_engine_env(),
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
 
 
 def _engine_env() -> dict[str, str]:

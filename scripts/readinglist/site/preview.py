@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from readinglist import store
 from readinglist.catalog import Catalog, read_page
 from readinglist.paper import InputError
 from readinglist.site import engines
 from readinglist.site.build import SiteData, site_data_from, site_settings, write_engine_config
-from readinglist.site.tree import PageMemo, docs_tree
+from readinglist.site.tree import PageMemo, docs_files, docs_pages, docs_tree
 from readinglist.store import load_taxonomy
 
 POLL_SECONDS = 0.25
@@ -42,12 +43,17 @@ class LiveTree:
         self.tree: dict[str, int] = {}  # path in the tree -> hash of its text
         self.memo = PageMemo()
         self.previous: Optional[SiteData] = None
+        # Set when a change reaches every page (the navigation): the engine must build
+        # everything again, which a dirty rebuild does not do.
+        self.rebuild_all = False
 
     def _watched(self) -> dict[Path, tuple[int, int]]:
         return store.file_stats([self.project.papers, self.project.config], [self.project.root / "mkdocs.yml"])
 
-    def refresh(self) -> list[str]:
-        """Bring the tree up to date with the project's files; the tree files written or removed."""
+    def refresh(self, before_write: Callable[[], None] = lambda: None) -> list[str]:
+        """Bring the tree up to date with the project's files; the tree files written or removed.
+        `before_write` is called before each batch of writes after the first refresh (the
+        preview waits there for the engine to be idle)."""
         now = self._watched()
         changed = {path for path in now.keys() | self.seen.keys() if now.get(path) != self.seen.get(path)}
         if not changed and self.catalog is not None:
@@ -83,18 +89,32 @@ class LiveTree:
             touched, removed = store.write_tree(self.project.tree, remembered())
         else:
             # Only hashes are kept between edits: the texts of 50,000 pages would be gigabytes.
-            hashes, changes = {}, {}
-            for rel, text in docs_tree(data, intro, settings, self.memo):
-                hashes[rel] = hash(text)
-                if self.tree.get(rel) != hashes[rel]:
-                    changes[rel] = text
-            touched = list(changes)
+            # Pages first, so the engine rebuilds what a reader sees while the exports
+            # (JSON, CSV, BibTeX, feeds: most of the work after an edit) are made.
+            hashes, touched = {}, []
+            for part in (docs_pages(data, intro, settings, self.memo), docs_files(data, settings)):
+                changes = {}
+                for rel, text in part:
+                    hashes[rel] = hash(text)
+                    if self.tree.get(rel) != hashes[rel]:
+                        changes[rel] = text
+                if changes:
+                    before_write()
+                    store.write_tree_changes(self.project.tree, changes, ())
+                touched += changes
             removed = [rel for rel in self.tree if rel not in hashes]
-            store.write_tree_changes(self.project.tree, changes, removed)
+            if removed:
+                before_write()
+                store.write_tree_changes(self.project.tree, {}, removed)
         self.tree = hashes
+        if not first:
+            before_write()
         if write_engine_config(data, settings, self.project.site, self.hooks) and not first:
-            # A new navigation shows on every page, so every page is rebuilt.
-            store.touch_files(self.project.tree, "**/*.md")
+            # A new navigation shows on every page, so every page must be built again.
+            # Touching every page instead would race the engine: a dirty rebuild that
+            # starts while files are being touched finds pages it skipped reading
+            # "modified" when it writes them, and fails (MkDocs 1.6, Material's search).
+            self.rebuild_all = True
         return touched + removed
 
 
@@ -102,28 +122,70 @@ def _stop(signum, frame):
     raise SystemExit(0)
 
 
+class EngineServer:
+    """The engine's live server, and whether a rebuild is running.
+
+    The tree is written only while the engine is idle: a dirty rebuild (MkDocs 1.6)
+    that finds a page changed between reading the pages and writing them fails
+    (Material's search gets a page it skipped reading).  The engine's log says when
+    a rebuild starts and ends; it is passed on to the terminal as it comes."""
+
+    BUSY = ("Detected file changes", "Building documentation")
+    IDLE = ("Documentation built in", "An error happened during the rebuild", "Serving on")
+
+    def __init__(self, engine: str, config_path: Path, dev_addr: Optional[str]):
+        self.process = engines.serve(engine, config_path, dev_addr)
+        self.idle = threading.Event()
+        self.relay = threading.Thread(target=self._relay, daemon=True)
+        self.relay.start()
+
+    def _relay(self) -> None:
+        for line in self.process.stderr:
+            sys.stderr.write(line)
+            if any(mark in line for mark in self.BUSY):
+                self.idle.clear()
+            elif any(mark in line for mark in self.IDLE):
+                self.idle.set()
+        self.idle.set()  # the engine ended: nothing to wait for
+
+    def wait_idle(self, timeout: float = 1800) -> None:
+        self.idle.wait(timeout)
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.relay.join(timeout=5)
+
+
 def run_preview(project: store.Project, dev_addr: Optional[str] = None, engine: str = engines.DEFAULT_ENGINE) -> int:
     live = LiveTree(project)
     live.refresh()
     # Stopped by a signal as by Ctrl-C: the engine's server goes with us.
     signal.signal(signal.SIGTERM, _stop)
-    server = engines.serve(engine, project.build / "mkdocs.yml", dev_addr)
+    server = EngineServer(engine, project.build / "mkdocs.yml", dev_addr)
     print(f"readinglist: previewing at http://{dev_addr or '127.0.0.1:8000'}/ ; edits to content/ and "
           "site_config/ show without a restart (Ctrl-C stops)", file=sys.stderr)
     try:
-        while server.poll() is None:
+        while server.running():
             time.sleep(POLL_SECONDS)
             try:
-                changed = live.refresh()
+                changed = live.refresh(before_write=server.wait_idle)
             except InputError as exc:  # say what is wrong, keep serving, try again on the next save
                 print(f"error: {exc}", file=sys.stderr)
                 continue
             if changed:
                 print(f"readinglist: updated {len(changed)} file(s) of the preview", file=sys.stderr)
+            if live.rebuild_all:
+                print("readinglist: the navigation changed: building every page again", file=sys.stderr)
+                server.stop()
+                server = EngineServer(engine, project.build / "mkdocs.yml", dev_addr)
+                live.rebuild_all = False
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        if server.poll() is None:
-            server.terminate()
-            server.wait(timeout=10)
+        server.stop()
     return 0

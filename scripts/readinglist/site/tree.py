@@ -61,13 +61,21 @@ def _with_edit_source(src: str, text: str) -> str:
     return f"---\nrl_edit: {json.dumps(source)}\n" + text[4:]
 
 
-def generated_pages(data, intro: str, settings: SiteSettings) -> dict[str, str]:
-    """Relative path in the tree -> text, for every listing page."""
+def generated_pages(data, intro: str, settings: SiteSettings, memo: Optional["PageMemo"] = None
+                    ) -> dict[str, str]:
+    """Relative path in the tree -> text, for every listing page.  With a live preview's
+    `memo`, a topic page whose papers are all the same objects as last time is not made again."""
     urls = settings.directory_urls
     pages = {"index.md": home_page(data.papers, data.taxonomy, intro, urls),
              "timeline.md": timeline_page(data.papers, urls)}
     for topic in data.taxonomy.topics:
-        pages[f"topics/{topic.id}.md"] = topic_page(topic.id, data.taxonomy, data.papers, urls)
+        src = f"topics/{topic.id}.md"
+        if memo is None:
+            pages[src] = topic_page(topic.id, data.taxonomy, data.papers, urls)
+        else:
+            members = tuple(p for p in data.papers if topic.id in p.topics)
+            pages[src] = memo.made(src, (data.taxonomy, urls, members),
+                                   lambda tid=topic.id, ps=members: topic_page(tid, data.taxonomy, list(ps), urls))
     pages["stats.md"] = stats_page(data.papers, data.taxonomy)
     pages["data.md"] = data_page(len(data.papers), root="../")
     pages["people/authors.md"] = authors_page(data.papers, urls)
@@ -89,6 +97,23 @@ class PageMemo(dict):
         self[paper.slug] = (sources, text)
         return text
 
+    def made(self, src: str, sources: tuple, make) -> str:
+        """A listing page made from `sources` (a taxonomy, a setting, a tuple of papers):
+        made again only when one of them is not the object it was."""
+        kept = self.get(src)
+        if kept is not None and len(kept[0]) == len(sources) and all(
+                _same_objects(a, b) for a, b in zip(kept[0], sources)):
+            return kept[1]
+        text = make()
+        self[src] = (sources, text)
+        return text
+
+
+def _same_objects(a, b) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+    return a is b or (isinstance(a, (bool, int, str)) and a == b)
+
 
 def _same(a: tuple, b: tuple) -> bool:
     paper, related, bibtex, taxonomy, urls = a
@@ -109,8 +134,19 @@ def docs_tree(data, intro: str, settings: SiteSettings, memo: Optional[PageMemo]
               ) -> Iterator[tuple[str, str]]:
     """Every file of the docs tree, (path, text), one at a time: at 50,000 papers
     the tree is hundreds of megabytes, and it goes to disk as it is made."""
-    yield from generated_pages(data, intro, settings).items()
+    yield from docs_pages(data, intro, settings, memo)
+    yield from docs_files(data, settings)
+
+
+def docs_pages(data, intro: str, settings: SiteSettings, memo: Optional[PageMemo] = None
+               ) -> Iterator[tuple[str, str]]:
+    """The pages of the tree: listing pages, then paper pages."""
+    yield from generated_pages(data, intro, settings, memo).items()
     yield from paper_pages(data, settings, memo)
+
+
+def docs_files(data, settings: SiteSettings) -> Iterator[tuple[str, str]]:
+    """The files of the tree that are not pages: feeds, BibTeX, JSON and CSV."""
     yield from site_files(data.papers, data.taxonomy, settings.site_name, settings.site_url,
                           settings.directory_urls, entries=data.bibtex_entries_cached()).items()
 
