@@ -134,7 +134,7 @@ def test_the_papers_fields_are_declared_once():
 
     from readinglist.page.markdown import paper_from_page, render_paper_page
     from readinglist.page.validate import _CHECKS, KINDS
-    from readinglist.paper import FIELD_ORDER, FIELDS, Paper, SourceRef
+    from readinglist.paper import FIELD_ORDER, FIELDS, Paper, Provenance, SourceRef
     from readinglist.site.exports import COLUMNS
 
     attributes = {f.name for f in dataclasses.fields(Paper)}
@@ -142,9 +142,11 @@ def test_the_papers_fields_are_declared_once():
     assert {f.kind for f in FIELDS} <= set(_CHECKS) and set(KINDS) == set(FIELD_ORDER)
     assert [c for c, _ in COLUMNS if c in FIELD_ORDER] == [f.name for f in FIELDS if f.exported]
     values = {"title": "T", "authors": ["A B"], "et_al": True, "author_count": 3, "organization": "O",
-              "date": dt.date(2024, 1, 2), "arxiv_category": "cs.LG", "arxiv_id": "2401.00001", "upvotes": 0,
-              "has_code": False, "topics": ["quantization"], "topics_curated": True,
-              "sources": [SourceRef("d.txt", 3)]}
+              "date": dt.date(2024, 1, 2), "published": dt.date(2023, 12, 30), "year": 2023, "venue": "V",
+              "arxiv_category": "cs.LG", "arxiv_id": "2401.00001", "doi": "10.1/x", "paper_url": "https://e.org/p",
+              "code_url": "https://github.com/a/b", "upvotes": 0, "has_code": False, "topics": ["quantization"],
+              "topics_curated": True, "sources": [SourceRef("d.txt", 3)],
+              "enriched": {"doi": Provenance("openalex", dt.date(2024, 2, 1))}}
     assert set(values) == set(FIELD_ORDER), "a field was added: give it a value here"
     paper = Paper(**values, abstract="An abstract.", slug="t")
     back = paper_from_page(render_paper_page(paper), "content/papers/t.md", "t")

@@ -71,6 +71,11 @@ class Project:
     def cache(self) -> Path:
         return self.build / "cache"
 
+    @property
+    def enrich_cache(self) -> Path:
+        """The answers of scholarly services `readinglist enrich` keeps (ignored by git; kept by `make clean`)."""
+        return self.root / ".cache" / "enrich"
+
     def rel(self, path: Path) -> str:
         """A path as people see it in messages: relative to the project root."""
         try:

@@ -196,3 +196,18 @@ def enrich_titles(items: Iterable[ItemLike], clients: Clients, cache: Optional[A
     if clients.hf is not None:
         _hf_follow_ups(todo, decisions, clients.hf, asker, progress)
     return [combine(item, decisions[item.key]) for item in todo]
+
+
+def cached_keys(items: Iterable[ItemLike], clients: Clients, cache: Optional[AnswerCache]) -> set[str]:
+    """Keys of the items every service's title search of which is answered by the cache already:
+    asking about them again costs no request (--limit counts only the others)."""
+    if cache is None:
+        return set()
+    asker = _Asker(cache)
+    found = set()
+    for raw in items:
+        item = _as_item(raw)
+        query = normalize_title(item.title)
+        if all(asker.cached(c.service, "title", query) is not None for c in clients.searchers()):
+            found.add(item.key)
+    return found

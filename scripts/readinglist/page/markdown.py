@@ -22,7 +22,7 @@ import frontmatter
 import yaml
 
 from readinglist.text import md_escape, md_unescape
-from readinglist.paper import FIELD_ORDER, FIELDS, Paper, Problem, SourceRef
+from readinglist.paper import FIELD_ORDER, FIELDS, Paper, Problem, Provenance, SourceRef
 
 try:  # the C emitter/loader are ~10x faster, which matters at 50,000 pages
     from yaml import CSafeDumper as _Dumper
@@ -56,11 +56,20 @@ def _to_front_matter(kind: str, value: Any) -> Any:
         return list(value)
     if kind == "sources":
         return [{"file": s.file, "line": s.line} for s in value] or None
+    if kind == "provenance":
+        return {name: str(value[name]) for name in sorted(value)} or None
     return value
 
 
+class _PlainDumper(_Dumper):  # type: ignore[misc,valid-type]
+    """No `&id001` anchors and `*id001` aliases when two keys hold the same value (a date)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+    return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=1 << 30)
 
 
@@ -199,10 +208,10 @@ def paper_from_parts(meta: dict[str, Any], body: str, slug: str) -> Paper:
 
 def _from_front_matter(kind: str, value: Any) -> Any:
     """A front-matter value as the Paper holds it, leniently: a wrong type reads as unknown."""
-    if kind in ("title", "text", "category", "arxiv_id"):
+    if kind in ("title", "text", "category", "arxiv_id", "doi", "url"):
         text = None if value is None or isinstance(value, (dict, list)) else str(value)
         return (text or "") if kind == "title" else text
-    if kind in ("count", "number"):
+    if kind in ("count", "number", "year"):
         return value if isinstance(value, int) and not isinstance(value, bool) else None
     if kind in ("flag", "yesno"):
         flag = value if isinstance(value, bool) else None
@@ -219,4 +228,7 @@ def _from_front_matter(kind: str, value: Any) -> Any:
         entries = value if isinstance(value, list) else []
         return [SourceRef(e["file"], e["line"]) for e in entries
                 if isinstance(e, dict) and isinstance(e.get("file"), str) and isinstance(e.get("line"), int)]
+    if kind == "provenance":
+        entries = value if isinstance(value, dict) else {}
+        return {str(name): prov for name, text in entries.items() for prov in [Provenance.parse(text)] if prov}
     raise ValueError(f"unknown field kind {kind!r}")

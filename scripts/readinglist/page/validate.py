@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from readinglist.curate.classify import Taxonomy
 from readinglist.text import ARXIV_CATEGORY_RE, ARXIV_ID_RE, MATH_RE
-from readinglist.paper import FIELD_ORDER, FIELDS, Problem
+from readinglist.paper import ENRICHABLE, FIELD_ORDER, FIELDS, SERVICES, Problem, Provenance
 from readinglist.page.markdown import PageError, key_line, split_page
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -145,10 +145,48 @@ def _sources(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str
     return None
 
 
+def _year(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
+        return f"`{key}:` must be a year like 2021 (got {_show(value)})"
+    return None
+
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
+
+
+def _doi(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, str) or not DOI_RE.match(value):
+        return (f"`{key}:` must be a DOI like 10.1109/cvpr.2018.00474, without https://doi.org/ "
+                f"(got {_show(value)})")
+    return None
+
+
+URL_RE = re.compile(r"^https?://[^\s\"'<>`\\]+$")
+
+
+def _url(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    if not isinstance(value, str) or not URL_RE.match(value):
+        return f"`{key}:` must be a web address starting with https:// (got {_show(value)})"
+    return None
+
+
+def _provenance(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
+    usage = (f"one `field: service YYYY-MM-DD` line per enriched field (fields: {', '.join(ENRICHABLE)}; "
+             f"services: {', '.join(SERVICES)})")
+    if not isinstance(value, dict) or not value:
+        return f"`{key}:` must be {usage}; readinglist enrich writes it"
+    for name, text in value.items():
+        if name not in ENRICHABLE:
+            return f"`{key}:` names {_show(name)}, which enrich never fills ({usage})"
+        if Provenance.parse(text) is None:
+            return f"`{key}:` {name}: {_show(text)} is not `service YYYY-MM-DD` ({usage})"
+    return None
+
+
 # How each kind of field (paper.FIELDS) is checked.
 _CHECKS = {"title": _title, "names": _names, "flag": _flag, "yesno": _flag, "count": _whole(1), "number": _whole(0),
            "text": _text, "date": _date, "category": _category, "arxiv_id": _arxiv_id, "topics": _topics,
-           "sources": _sources}
+           "sources": _sources, "year": _year, "doi": _doi, "url": _url, "provenance": _provenance}
 
 
 def validate_page(text: str, path: str, slug: str, taxonomy: Optional[Taxonomy]) -> list[Problem]:
@@ -192,6 +230,13 @@ def validate_parts(text: str, meta: dict[str, Any], body: str, body_line: int, p
         message = _check_type(key, value, taxonomy)
         if message:
             problems.append(Problem(path, line, message))
+    enriched = meta.get("enriched")
+    if isinstance(enriched, dict):
+        for name in enriched:
+            if name in ENRICHABLE and meta.get(name) in (None, [], ""):
+                problems.append(Problem(path, key_line(text, "enriched"),
+                                        f"`enriched:` names `{name}`, which the page does not have (delete the "
+                                        f"`{name}:` line under `enriched:` too; enrich then fills it again)"))
     if meta.get("topics_curated") is True and not meta.get("topics"):
         problems.append(Problem(path, key_line(text, "topics_curated"),
                                 "`topics_curated: true` but no `topics:` (list the topics you chose)"))

@@ -49,6 +49,8 @@ def _exported(kind: str, value: Any) -> Any:
         return list(value)
     if kind == "sources":
         return [{"file": s.file, "line": s.line} for s in value]
+    if kind == "provenance":
+        return {name: str(value[name]) for name in sorted(value)}
     return value
 
 
@@ -82,6 +84,8 @@ def _csv_cell(key: str, value: Any) -> str:
         text = LIST_SEPARATOR.join(f"{s['file']}:{s['line']}" for s in value)
     elif key == "extra":
         text = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+    elif isinstance(value, dict):  # enriched: `field service date` entries
+        text = LIST_SEPARATOR.join(f"{k} {v}" for k, v in value.items())
     elif isinstance(value, list):
         text = LIST_SEPARATOR.join(str(v) for v in value)
     else:

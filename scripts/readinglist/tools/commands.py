@@ -78,6 +78,53 @@ def cmd_topics_train(args, project) -> int:
     return 0
 
 
+def cmd_enrich(args, project) -> int:
+    from readinglist.enrich.errors import ServiceError
+    from readinglist.enrich.pipeline import Clients
+    from readinglist.enrich.progress import TqdmProgress
+    from readinglist.enrich.run import run_enrich
+    from readinglist.enrich.settings import ENV_EMAIL, Settings
+    proj = project(args)
+    if args.limit is not None and args.limit < 0:
+        print("error: --limit must be 0 or more", file=sys.stderr)
+        return 2
+    try:
+        settings = Settings.from_env()
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not settings.contact_email:
+        print(f"note: set {ENV_EMAIL} to your address: OpenAlex serves requests that name a contact "
+              "from its faster 'polite pool'", file=sys.stderr)
+    clients = Clients.from_settings(settings)
+    try:
+        with TqdmProgress(file=sys.stderr, disable=True if args.quiet else None) as bar:
+            summary = run_enrich(proj, clients, dry_run=args.dry_run, limit=args.limit, progress=bar)
+    except ServiceError as exc:
+        print(f"error: {exc}; no page was changed", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: no page was changed; the answers received so far are cached, so "
+              "`readinglist enrich` resumes where this run stopped", file=sys.stderr)
+        return 130
+    finally:
+        clients.close()
+    for problem in summary.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    for diff in summary.diffs:
+        print(diff, end="")
+    lines = summary.lines(verbose=args.verbose)
+    for line in lines:
+        print(line)
+    if args.dry_run:
+        print("dry run: nothing written")
+    if args.report:
+        from pathlib import Path
+        from readinglist.store import write_text
+        write_text(Path(args.report), "".join(f"- {line}\n" for line in lines))
+    return 0
+
+
 def register(sub, command, project) -> None:
     p = command(sub, "check", "Validate paper pages: front matter, types, topics, duplicates, live HTML.",
                 "readinglist check                                   # every page\n"
@@ -98,6 +145,18 @@ def register(sub, command, project) -> None:
     p.add_argument("--date", help="first publication date, YYYY-MM-DD")
     p.add_argument("--topics", help="comma-separated topic ids (default: filed by the rules); marks them curated")
     p.add_argument("--arxiv-id", help="arXiv identifier, e.g. 2106.09685")
+
+    p = command(sub, "enrich", "Fill what pages lack (arXiv id, DOI, authors, first-version date, venue, code) "
+                "from arXiv, OpenAlex and Hugging Face Papers, found by title.",
+                "readinglist enrich --dry-run --limit 20     # show what 20 pages would get\n"
+                "readinglist enrich                          # fill them (set READINGLIST_CONTACT_EMAIL first)",
+                lambda a: cmd_enrich(a, project))
+    p.add_argument("--dry-run", action="store_true", help="print the change of every page as a diff, write nothing")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="ask the services about at most N pages whose answers are not cached yet")
+    p.add_argument("--report", metavar="FILE", help="also write the summary as a Markdown list to FILE")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list the pages no service knows")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = command(sub, "search", "Search titles, authors and abstracts of the list from the terminal.",
                 'readinglist search "speculative decoding"\n'
