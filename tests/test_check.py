@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 
 import pytest
@@ -160,6 +162,7 @@ def test_add_writes_a_valid_filed_page(pages_project):
     page = root / "content" / "papers" / "medusa-speculative-decoding-with-multiple-decoding-heads.md"
     text = page.read_text()
     assert "arxiv_id: '2401.10774'" in text and "- fast-decoding" in text and "- Yuhong Li" in text
+    assert "published: 2024-01-19" in text and f"date: {dt.date.today().isoformat()}" in text
     assert check(root).returncode == 0
 
 
@@ -192,9 +195,32 @@ def test_add_bibtex_adds_new_and_refuses_listed(pages_project, tmp_path):
     lora = (root / "content" / "papers" / "lora-low-rank-adaptation-of-large-language-models.md").read_text()
     assert "title: 'LoRA: Low-Rank Adaptation of Large Language Models'" in lora
     assert "- Edward J. Hu" in lora and "et_al: true" in lora and "arxiv_id: '2106.09685'" in lora
-    assert "date:" not in lora  # BibTeX gives only the year: no invented day
+    assert "published:" not in lora and "year: 2021\n" in lora  # BibTeX gives only the year: no invented day
+    assert f"date: {dt.date.today().isoformat()}" in lora  # the day it joined the list
     again = run_cli(root, "add", "--bibtex", str(bib))
     assert "lora-low-rank-adaptation-of-large-language-models.md" in again.stderr
+
+
+def test_add_bibtex_keeps_year_url_doi_and_eprint(pages_project, tmp_path):
+    root, _ = pages_project
+    bib = tmp_path / "refs.bib"
+    bib.write_text("""@inproceedings{sandler2018mobilenetv2, title={{MobileNetV2}: Inverted Residuals and Linear Bottlenecks},
+  author={Sandler, Mark and Howard, Andrew}, year={2018}, month=jun, doi={10.1109/CVPR.2018.00474},
+  url={https://openaccess.thecvf.com/content_cvpr_2018/html/Sandler_MobileNetV2_CVPR_2018_paper.html},
+  eprint={1801.04381}, abstract={We describe a new mobile architecture, MobileNetV2.}}
+@misc{chen2024x, title={A Paper Known by Its arXiv Link}, year={2024}, url={https://arxiv.org/abs/2401.00001v2},
+  abstract={Something about sparsity in large language models.}}
+""")
+    result = run_cli(root, "add", "--bibtex", str(bib))
+    assert result.returncode == 0, result.stderr
+    mobile = (root / "content" / "papers" / "mobilenetv2-inverted-residuals-and-linear-bottlenecks.md").read_text()
+    assert "year: 2018\n" in mobile and "doi: 10.1109/CVPR.2018.00474\n" in mobile
+    assert "paper_url: https://openaccess.thecvf.com/content_cvpr_2018/html/" in mobile
+    assert "arxiv_id: '1801.04381'" in mobile
+    known = (root / "content" / "papers" / "a-paper-known-by-its-arxiv-link.md").read_text()
+    assert "arxiv_id: 2401.00001v2" in known or "arxiv_id: '2401.00001v2'" in known
+    assert "paper_url" not in known
+    assert check(root).returncode == 0
 
 
 @pytest.mark.parametrize("args, message", [

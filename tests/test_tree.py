@@ -111,15 +111,23 @@ def test_the_seed_site_reads_as_it_did_before_the_docs_tree(built_site, tmp_path
         assert result.returncode == 0, result.stderr[-2000:]
     finally:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(worktree)], check=False)
+    # Changed on purpose since (issue 17): the `other` topic's page, at the same URL, is "To review"
+    # (so is its name in every page's navigation and on its papers' chips), and its papers left the
+    # home page's counts and newest papers and the feeds; it has no feed of its own.  And the data
+    # exports (and the Data page that documents them) have the new fields' columns.  Everything
+    # else must read as it did.
+    intended = {"index.html", "feed.xml", "topics/other/index.html", "topics/other/feed.xml",
+                "data/index.html", "papers.csv", "papers.json"}
+    renamed = lambda data: data.replace(b"To review", b"Outside efficient ML")  # noqa: E731
     listings = ("topics/", "timeline/", "people/", "stats/")
     assert not differences(then, now, ignore=lambda rel: rel == "search/search_index.json"
-                           or rel.startswith(listings))
-    assert not differences(then, now, ignore=lambda rel: not rel.startswith(listings) or not rel.endswith(".html"),
-                           normalize=lambda data: re.sub(rb">\s+<", b"><", data))
+                           or rel.startswith(listings) or rel in intended, normalize=renamed)
+    assert not differences(then, now, ignore=lambda rel: not rel.startswith(listings) or not rel.endswith(".html")
+                           or rel in intended, normalize=lambda data: re.sub(rb">\s+<", b"><", renamed(data)))
 
     def entries(site: Path) -> dict[str, dict]:
-        docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-        return {d["location"]: d for d in docs}
+        docs = json.loads(renamed((site / "search" / "search_index.json").read_bytes()).decode("utf-8"))["docs"]
+        return {d["location"]: d for d in docs if not d["location"].startswith(("topics/other/", "data/"))}
 
     before, after = entries(then), entries(now)
     home = {loc for loc in before if loc == "" or loc.startswith("#")}

@@ -89,7 +89,7 @@ def base_key(paper: Paper) -> str:
     words = [_ascii_word(w) for w in re.split(r"[\s\-/:]+", paper.title.replace("\\$", ""))]
     word = next((w for w in words if re.search("[a-z]", w) and w not in _SMALL_WORDS),
                 next((w for w in words if w), ""))
-    year = str(paper.date.year) if paper.date else ""
+    year = str(publication_year(paper) or "")
     last = _ascii_word(paper.authors[0].split()[-1]) if paper.authors and paper.authors[0].split() else ""
     if last:
         key = last + year + word
@@ -141,23 +141,48 @@ def citation_keys(papers: Iterable[Paper], base: Optional[Callable[[Paper], str]
 # --------------------------------------------------------------------------- entries
 
 
+def publication_year(paper: Paper) -> Optional[int]:
+    """The year to cite: the first version's, else a known publication year, else the year it joined the list."""
+    if paper.published:
+        return paper.published.year
+    return paper.year or (paper.date.year if paper.date else None)
+
+
+_DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s{}%\\\"<>]+$")
+_URL_RE = re.compile(r"^https?://[^\s{}%\\\"<>]+$")
+
+
 def bibtex_entry(paper: Paper, key: str) -> str:
-    """One `@misc` entry: title, authors, date and, when known, the arXiv id."""
+    """One `@misc` entry: title, authors, year (and month), venue, DOI, arXiv id and a URL, as far as known."""
     fields: list[tuple[str, str]] = [("title", "{{" + bibtex_text(paper.title) + "}}")]
     if paper.authors:
         names = [bibtex_name(a) for a in paper.authors] + (["others"] if paper.et_al else [])
         fields.append(("author", "{" + " and ".join(names) + "}"))
-    if paper.date:
-        fields.append(("year", "{" + str(paper.date.year) + "}"))
-        fields.append(("month", BIBTEX_MONTHS[paper.date.month - 1]))
+    year = publication_year(paper)
+    if year:
+        fields.append(("year", "{" + str(year) + "}"))
+        day = paper.published or (paper.date if not paper.year else None)
+        if day:
+            fields.append(("month", BIBTEX_MONTHS[day.month - 1]))
+    if paper.venue:
+        fields.append(("howpublished", "{" + bibtex_text(paper.venue) + "}"))
+    doi = (paper.doi or "").strip()
+    doi = doi if _DOI_RE.match(doi) else ""
+    if doi:
+        fields.append(("doi", "{" + doi + "}"))
     arxiv_id = (paper.arxiv_id or "").strip()
+    url = (paper.paper_url or "").strip()
+    url = url if _URL_RE.match(url) else ""
     if arxiv_id and ARXIV_ID_RE.match(arxiv_id):
         fields.append(("eprint", "{" + arxiv_id + "}"))
         fields.append(("archivePrefix", "{arXiv}"))
         category = (paper.arxiv_category or "").strip()
         if ARXIV_CATEGORY_RE.match(category):
             fields.append(("primaryClass", "{" + category + "}"))
-        fields.append(("url", "{https://arxiv.org/abs/" + arxiv_id + "}"))
+        url = url or "https://arxiv.org/abs/" + arxiv_id
+    url = url or ("https://doi.org/" + doi if doi else "")
+    if url:
+        fields.append(("url", "{" + url + "}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
 

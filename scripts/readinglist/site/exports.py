@@ -49,8 +49,8 @@ def _exported(kind: str, value: Any) -> Any:
         return list(value)
     if kind == "sources":
         return [{"file": s.file, "line": s.line} for s in value]
-    if kind == "provenance":
-        return {name: str(value[name]) for name in sorted(value)}
+    if kind == "provenance":  # unknown is null, as everywhere
+        return {name: str(value[name]) for name in sorted(value)} or None
     return value
 
 

@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Optional
 
 from readinglist.text import plain_text
 from readinglist.paper import Paper
+from readinglist.site.pages import direct_links
 
 FEED_SIZE = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -80,6 +81,8 @@ def _add_entry(feed: ET.Element, paper: Paper, url: str, topic_names: dict[str, 
     _sub(entry, "link", rel="alternate", type="text/html", href=url)
     _sub(entry, "published", atom_date(paper.date))
     _sub(entry, "updated", atom_date(paper.date))
+    for title, href in direct_links(paper):
+        _sub(entry, "link", rel="related", type="text/html", href=href, title=title)
     for name in paper.authors:
         _sub(_sub(entry, "author"), "name", plain_text(name))
     for topic in paper.topics:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Callable, Optional, Sequence
 
 from readinglist.site.citations import bibtex_entries, bibtex_file
-from readinglist.curate.classify import Taxonomy
+from readinglist.curate.classify import OTHER, Taxonomy
 from readinglist.site.exports import paper_records, papers_csv, papers_json
 from readinglist.site.feeds import atom_feed
+from readinglist.site.pages import listed
 from readinglist.paper import Paper
 
 
@@ -67,14 +68,16 @@ def site_files(papers: Sequence[Paper], taxonomy: Taxonomy, site_name: str,
         "papers.json": papers_json(records),
         "papers.csv": papers_csv(records),
         "papers.bib": bibtex_header(site_name, len(papers)) + bibtex_file(entries, entries.keys()),
-        "feed.xml": feed(papers, f"{site_name}: newest papers", "feed.xml", "index.md"),
+        # Papers waiting for review (`other`) are not news: in no feed.
+        "feed.xml": feed(listed(papers), f"{site_name}: newest papers", "feed.xml", "index.md"),
     }
     for topic in taxonomy.topics:
         members = [p for p in papers if topic.id in p.topics]
         files[topic_bib_path(topic.id)] = (bibtex_header(f"{site_name}: {topic.name}", len(members))
                                            + bibtex_file(entries, [p.slug for p in members]))
-        files[topic_feed_path(topic.id)] = feed(members, f"{site_name}: {topic.name}",
-                                                topic_feed_path(topic.id), f"topics/{topic.id}.md")
+        if topic.id != OTHER:
+            files[topic_feed_path(topic.id)] = feed(members, f"{site_name}: {topic.name}",
+                                                    topic_feed_path(topic.id), f"topics/{topic.id}.md")
     return files
 
 

@@ -6,13 +6,14 @@ through `md_escape`/`md_link_text`; all URLs are built here from known parts.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import urllib.parse
 from collections import defaultdict
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
-from readinglist.curate.classify import Taxonomy
+from readinglist.curate.classify import OTHER, Taxonomy
 from readinglist.text import ascii_fold, plain_text
 from readinglist.paper import Paper
 from readinglist.text import html_escape, md_escape, md_link_text
@@ -22,12 +23,43 @@ from readinglist.site import html
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December"]
 LATEST_COUNT = 10
+# The page of the `other` topic (same URL): papers the filing could not place, until a curator
+# files or removes them.  They stay out of Newest, the feeds and the home page's counts.
+REVIEW_NAME = "To review"
 
 
-def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+def paper_day(paper: Paper) -> Optional[dt.date]:
+    """The date tables, the timeline and sorting show: the first version's when known, else the
+    day the paper joined the list."""
+    return paper.published or paper.date
+
+
+def joined(paper: Paper) -> Optional[dt.date]:
+    """The day the paper joined the list: what Newest and the feeds follow."""
+    return paper.date
+
+
+def to_review(paper: Paper) -> bool:
+    """Filed under `other`: waiting for a curator."""
+    return OTHER in paper.topics
+
+
+def listed(papers: Iterable[Paper]) -> list[Paper]:
+    """The papers a reader is shown as the list's: all but those waiting for review."""
+    return [p for p in papers if not to_review(p)]
+
+
+def topic_label(topic_id: str, name: str) -> str:
+    """A topic's name in the navigation and on its page (`other` is the curators' To review)."""
+    return REVIEW_NAME if topic_id == OTHER else name
+
+
+def newest_first(papers: Iterable[Paper], day: Callable[[Paper], Optional[dt.date]] = paper_day) -> list[Paper]:
     """Dated papers newest first, then undated ones; ties by title for stable output."""
-    return sorted(papers, key=lambda p: (p.date is None, -(p.date.toordinal() if p.date else 0),
-                                         p.title.casefold(), p.slug))
+    def key(p: Paper):
+        when = day(p)
+        return (when is None, -(when.toordinal() if when else 0), p.title.casefold(), p.slug)
+    return sorted(papers, key=key)
 
 
 def author_summary(paper: Paper, limit: int = 3) -> str:
@@ -86,11 +118,34 @@ def generated_hash_ok(text: str) -> Optional[bool]:
 # --------------------------------------------------------------------------- tables
 
 
-def _date_cell(paper: Paper) -> str:
-    return paper.date.isoformat() if paper.date else "—"
+def _date_cell(paper: Paper, day: Callable[[Paper], Optional[dt.date]] = paper_day) -> str:
+    when = day(paper)
+    return when.isoformat() if when else "—"
 
 
-def paper_table(papers: list[Paper], here: str, directory_urls: bool = True) -> str:
+def direct_links(paper: Paper) -> list[tuple[str, str]]:
+    """(label, URL) of the paper itself: arXiv abstract and PDF, DOI, its own address, its code."""
+    links = []
+    if paper.arxiv_id:
+        arxiv_id = urllib.parse.quote(paper.arxiv_id)
+        links += [("arXiv", f"https://arxiv.org/abs/{arxiv_id}"), ("PDF", f"https://arxiv.org/pdf/{arxiv_id}")]
+    if paper.doi:
+        links.append(("DOI", "https://doi.org/" + urllib.parse.quote(paper.doi, safe="/:;()._-")))
+    for label, url in (("Paper", paper.paper_url), ("Code", paper.code_url)):
+        if url and url.startswith(("https://", "http://")):  # check refuses anything else; never a live scheme
+            links.append((label, url))
+    return links
+
+
+def code_badge(paper: Paper, tip: str = ' title="has code"') -> str:
+    """The code badge: a link to the code when its address is known (`tip`: the badge's attributes)."""
+    if paper.code_url and paper.code_url.startswith(("https://", "http://")):  # check refuses other schemes
+        return html.link(paper.code_url, "code", cls="rl-badge", extra=tip)
+    return f'<span class="rl-badge"{tip}>code</span>' if paper.has_code else ""
+
+
+def paper_table(papers: list[Paper], here: str, directory_urls: bool = True,
+                day: Callable[[Paper], Optional[dt.date]] = paper_day) -> str:
     """The papers of a topic or search as a table: date, title, authors, upvotes, code.
 
     HTML, as the tables extension would write it: at 10,000 papers a topic's table
@@ -98,9 +153,9 @@ def paper_table(papers: list[Paper], here: str, directory_urls: bool = True) -> 
     rows = []
     for p in papers:
         title = html.link(html.relative_url(here, f"papers/{p.slug}.md", directory_urls), html.text(p.title))
-        code = '<span class="rl-badge" title="has code">code</span>' if p.has_code else ""
+        code = code_badge(p)
         upvotes = str(p.upvotes) if p.upvotes is not None else ""
-        rows.append((_date_cell(p), title, html.text(author_summary(p)), upvotes, code))
+        rows.append((_date_cell(p, day), title, html.text(author_summary(p)), upvotes, code))
     table = html.table(("Date", "Title", "Authors", "Upvotes", "Code"), (None, None, None, "right", "center"), rows)
     return f'<div class="rl-table">\n{table}\n</div>\n'
 
@@ -114,6 +169,8 @@ def topic_page(topic_id: str, taxonomy: Taxonomy, papers: list[Paper], directory
     members = newest_first(p for p in papers if topic_id in p.topics)
     count = len(members)
     here = f"topics/{topic_id}.md"
+    if topic_id == OTHER:
+        return review_page(topic.description, members, directory_urls)
     body = [
         f"# {md_escape(topic.name)}",
         html.paragraph_of(topic.description),
@@ -127,10 +184,31 @@ def topic_page(topic_id: str, taxonomy: Taxonomy, papers: list[Paper], directory
     return generated_page(front, "\n".join(body) + "\n", html_lines=True)
 
 
-def topic_links(topic_id: str, count: int) -> str:
+def review_page(description: str, members: list[Paper], directory_urls: bool = True) -> str:
+    """topics/other/: the papers no topic fits, for a curator to file or remove (no feed: not news)."""
+    count = len(members)
+    body = [
+        f"# {REVIEW_NAME}",
+        html.paragraph_of(description),
+        "<p>A curator files each of these under a topic (edit <code>topics:</code> on its page) or takes it off "
+        "the list (<code>readinglist remove SLUG --reason \"...\"</code>); <code>readinglist triage</code> lists "
+        "them in a terminal. Until then they stay out of the newest papers, the feeds and the counts on the "
+        "home page.</p>",
+        f'<p class="rl-count">{count} paper{"s" if count != 1 else ""} to review, newest first.</p>',
+        topic_links(OTHER, count, feed=False).rstrip("\n"),
+        paper_table(members, f"topics/{OTHER}.md", directory_urls).rstrip("\n") if members
+        else "<p>Nothing to review.</p>",
+    ]
+    front = {"title": REVIEW_NAME, "description": f"Papers waiting for a curator: {description}",
+             "search": {"boost": 0.1}}
+    return generated_page(front, "\n".join(body) + "\n", html_lines=True)
+
+
+def topic_links(topic_id: str, count: int, feed: bool = True) -> str:
     """Feed and BibTeX of a topic; files, not pages, hence raw links (relative to /topics/<id>/)."""
     tid = html_escape(urllib.parse.quote(topic_id))
-    return (f'<p class="rl-links"><a href="feed.xml" type="application/atom+xml">Atom feed</a> · '
+    atom = '<a href="feed.xml" type="application/atom+xml">Atom feed</a> · ' if feed else ""
+    return (f'<p class="rl-links">{atom}'
             f'<a href="../{tid}.bib" download>BibTeX</a> ({count} entr{"y" if count == 1 else "ies"})</p>\n')
 
 
@@ -138,7 +216,8 @@ def timeline_page(papers: list[Paper], directory_urls: bool = True) -> str:
     by_month: dict[tuple[int, int], list[Paper]] = defaultdict(list)
     undated: list[Paper] = []
     for p in papers:
-        (by_month[(p.date.year, p.date.month)] if p.date else undated).append(p)
+        day = paper_day(p)
+        (by_month[(day.year, day.month)] if day else undated).append(p)
     lines = ["# Timeline", "<p>Every paper by the month it appeared, newest first.</p>",
              '<div class="rl-filter" data-rl-filter="Filter papers"></div>']
     year = None
@@ -160,31 +239,40 @@ def timeline_page(papers: list[Paper], directory_urls: bool = True) -> str:
 
 
 def _timeline_item(p: Paper, directory_urls: bool) -> str:
-    day = f"{p.date.day} · " if p.date else ""
+    when = paper_day(p)
+    day = f"{when.day} · " if when else ""
     who = author_summary(p)
     title = html.link(html.relative_url("timeline.md", f"papers/{p.slug}.md", directory_urls), html.text(p.title))
     return f"{day}{title}" + (f" — {html.text(who)}" if who else "")
 
 
 def home_page(papers: list[Paper], taxonomy: Taxonomy, intro: str, directory_urls: bool = True) -> str:
+    """The home page.  Papers waiting for review (`other`) are not counted, nor among the newest."""
+    waiting = len(papers) - len(listed(papers))
+    papers = listed(papers)
     counts = {t.id: sum(1 for p in papers if t.id in p.topics) for t in taxonomy.topics}
-    dated = [p for p in papers if p.date]
-    span = f" from {min(p.date for p in dated).year} to {max(p.date for p in dated).year}" if dated else ""
+    days = [paper_day(p) for p in papers if paper_day(p)]
+    span = f" from {min(days).year} to {max(days).year}" if days else ""
+    topics = [t for t in taxonomy.topics if t.id != OTHER]
     lines = [
         intro.strip() + "\n",
-        f'<p class="rl-count">{len(papers)} papers{span}, filed under {len(taxonomy.topics) - 1} topics.</p>\n',
+        f'<p class="rl-count">{len(papers)} papers{span}, filed under {len(topics)} topics.</p>\n',
         "## Topics\n",
         '<div class="grid cards" markdown>\n',
     ]
-    for t in taxonomy.topics:
+    for t in topics:
         n = counts[t.id]
         lines.append(f"- **[{md_link_text(t.name)}](topics/{t.id}.md)** · {n} paper{'s' if n != 1 else ''}\n\n"
                      f"    {md_escape(_first_sentence(t.description))}\n")
     lines.append("</div>\n")
+    if waiting:
+        lines.append(f"{waiting} more paper{'s wait' if waiting != 1 else ' waits'} for a curator in "
+                     f"[{REVIEW_NAME}](topics/{OTHER}.md).\n")
     lines.append("## Newest papers\n")
-    newest = newest_first(dated)[:LATEST_COUNT]
+    newest = newest_first((p for p in papers if joined(p)), day=joined)[:LATEST_COUNT]
     # (the next paragraph follows the table's HTML directly, as it followed the Markdown table)
-    lines.append(paper_table(newest, "index.md", directory_urls).rstrip("\n") if newest else "No dated papers yet.\n")
+    lines.append(paper_table(newest, "index.md", directory_urls, day=joined).rstrip("\n")
+                 if newest else "No dated papers yet.\n")
     lines.append("See every paper by month in the [timeline](timeline.md).\n")
     lines.append('Follow new papers with the <a href="feed.xml" type="application/atom+xml">Atom feed</a> '
                  '(each topic has its own), cite from <a href="papers.bib" download>papers.bib</a>, '

@@ -45,13 +45,10 @@ def front_matter(values: dict) -> str:
 
 
 def lookup_links(paper: Paper) -> list[tuple[str, str]]:
-    """(label, URL) to find the paper elsewhere, by title (and arXiv id when known)."""
+    """(label, URL) to find the paper elsewhere, by title (its own links are direct_links)."""
     query = plain_text(paper.title)
     q = urllib.parse.quote_plus(query)
-    links = []
-    if paper.arxiv_id:
-        links.append(("arXiv page", f"https://arxiv.org/abs/{urllib.parse.quote(paper.arxiv_id)}"))
-    links += [
+    links = [
         ("arXiv search", f"https://arxiv.org/search/?query={q}&searchtype=title"),
         ("Semantic Scholar", f"https://www.semanticscholar.org/search?q={q}"),
         ("Hugging Face Papers", f"https://huggingface.co/papers?q={q}"),
@@ -77,8 +74,8 @@ class PaperPages:
         return html.relative_url(here, src, self.directory_urls, anchor)
 
     def metadata_line(self, paper: Paper) -> str:
-        """The line under the title: authors · organization · date · category · upvotes · code."""
-        from readinglist.site.pages import author_anchor, author_summary, organization_anchor
+        """The line under the title: authors · organization · date · venue · category · upvotes · code."""
+        from readinglist.site.pages import author_anchor, author_summary, code_badge, organization_anchor, paper_day
 
         parts = []
         if paper.authors:  # each name leads to its entry in the authors index
@@ -90,22 +87,36 @@ class PaperPages:
         if paper.organization:
             parts.append(html.link(self.url("people/organizations.md", organization_anchor(paper.organization)),
                                    html.text(paper.organization)))
-        if paper.date:
-            parts.append(f"{MONTH_ABBREVIATIONS[paper.date.month - 1]} {paper.date.day}, {paper.date.year}")
+        day = paper_day(paper)
+        if day:
+            parts.append(f"{MONTH_ABBREVIATIONS[day.month - 1]} {day.day}, {day.year}")
+        elif paper.year:
+            parts.append(str(paper.year))
+        if paper.venue:
+            parts.append(f'<span class="rl-venue">{html.text(paper.venue)}</span>')
         if paper.arxiv_category:
             parts.append(html.text(paper.arxiv_category))
         if paper.upvotes is not None:
             parts.append(f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}")
-        if paper.has_code:
-            parts.append('<span class="rl-badge">code</span>')
+        badge = code_badge(paper, tip="")
+        if badge:
+            parts.append(badge)
         return " · ".join(parts)
 
+    @staticmethod
+    def links_line(paper: Paper) -> str:
+        """The paper's own links (arXiv · PDF · DOI · Paper · Code), or '' when none is known."""
+        from readinglist.site.pages import direct_links
+        return " · ".join(html.link(url, label) for label, url in direct_links(paper))
+
     def chips(self, paper: Paper) -> str:
+        from readinglist.site.pages import topic_label
         chips = []
         for tid in paper.topics:
             topic = self.taxonomy.get(tid)
             if topic is not None:
-                chips.append(html.link(self.url(f"topics/{tid}.md"), html.text(topic.name), cls="rl-chip"))
+                chips.append(html.link(self.url(f"topics/{tid}.md"), html.text(topic_label(tid, topic.name)),
+                                       cls="rl-chip"))
         return " ".join(chips)
 
     def page(self, paper: Paper, related: Sequence[Paper] = (), bibtex: Optional[str] = None) -> str:
@@ -121,6 +132,9 @@ class PaperPages:
         meta = self.metadata_line(paper)
         if meta:
             lines.append(f'<p class="rl-meta">{meta}</p>')
+        links = self.links_line(paper)
+        if links:
+            lines.append(f'<p class="rl-links">{links}</p>')
         chips = self.chips(paper)
         if chips:
             lines.append(f'<p class="rl-chips">{chips}</p>')

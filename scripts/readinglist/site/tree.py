@@ -21,7 +21,7 @@ from readinglist.curate.classify import Taxonomy
 from readinglist.text import html_escape
 from readinglist.site.exports import data_page
 from readinglist.site.files import site_files
-from readinglist.site.pages import home_page, timeline_page, topic_page
+from readinglist.site.pages import home_page, timeline_page, topic_label, topic_page
 from readinglist.site.paper_page import PaperPages
 from readinglist.site.people import authors_page, organizations_page
 from readinglist.site.stats import stats_page
@@ -157,7 +157,7 @@ def navigation(taxonomy: Taxonomy) -> list:
     return [
         {"Home": "index.md"},
         # Material prints a nav title as it is: escaped here, once.
-        {"Topics": [{html_escape(t.name): f"topics/{t.id}.md"} for t in taxonomy.topics]},
+        {"Topics": [{html_escape(topic_label(t.id, t.name)): f"topics/{t.id}.md"} for t in taxonomy.topics]},
         {"Timeline": "timeline.md"},
         {"Stats": "stats.md"},
         {"People": [{"Authors": "people/authors.md"}, {"Organizations": "people/organizations.md"}]},

@@ -20,7 +20,7 @@ from readinglist.text import ARXIV_ID_RE, clean_text, collapse_whitespace
 from readinglist.paper import InputError, Paper, Problem
 from readinglist.catalog import Catalog
 from readinglist.page.markdown import render_paper_page
-from readinglist.page.validate import validate_page
+from readinglist.page.validate import DOI_RE, URL_RE, validate_page
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -43,22 +43,39 @@ def parse_topics(raw: Optional[str], taxonomy: Taxonomy, where: str) -> Optional
     return topics
 
 
+@dataclass(frozen=True)
+class Identifiers:
+    """What else a source says about a paper: first publication, where to find it."""
+
+    published: Optional[str] = None     # YYYY-MM-DD
+    year: Optional[int] = None          # when only the year is known
+    doi: Optional[str] = None
+    paper_url: Optional[str] = None
+
+
 def build_paper(title: str, abstract: str, authors: list[str], date: Optional[str], topics: Optional[list[str]],
                 arxiv_id: Optional[str], taxonomy: Taxonomy, where: str, et_al: bool = False,
-                arxiv_category: Optional[str] = None) -> Paper:
-    """A validated new Paper; InputError says what is wrong with the input."""
+                arxiv_category: Optional[str] = None, more: Identifiers = Identifiers(),
+                today: Optional[dt.date] = None) -> Paper:
+    """A validated new Paper; InputError says what is wrong with the input.
+
+    `date` is the first publication date (the page's `published`); the page's
+    `date`, the day the paper joined the list, is `today`."""
     title, abstract = clean_text(title or ""), clean_text(abstract or "")
     if not title:
         raise InputError(where, "the paper needs a title")
     if not abstract:
         raise InputError(where, "the paper needs an abstract (--abstract, or `abstract` in the BibTeX entry)")
     paper = Paper(title=title, abstract=abstract, authors=[collapse_whitespace(a) for a in authors if a.strip()],
-                  et_al=et_al, arxiv_category=arxiv_category)
-    if date:
+                  et_al=et_al, arxiv_category=arxiv_category, date=today or dt.date.today(), year=more.year,
+                  doi=more.doi, paper_url=more.paper_url)
+    published = date or more.published
+    if published:
         try:
-            paper.date = dt.date.fromisoformat(date)
+            paper.published = dt.date.fromisoformat(published)
         except ValueError:
-            raise InputError(where, f"date {date!r} is not YYYY-MM-DD") from None
+            raise InputError(where, f"date {published!r} is not YYYY-MM-DD") from None
+        paper.year = None  # the date says it
     if arxiv_id:
         if not ARXIV_ID_RE.match(arxiv_id.strip()):
             raise InputError(where, f"arXiv id {arxiv_id!r} is not like 2106.09685")
@@ -137,6 +154,30 @@ def bibtex_authors(field_value: str) -> tuple[list[str], bool]:
     return names, et_al
 
 
+_ARXIV_URL_RE = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?/?$")
+_DOI_URL_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def _bibtex_identifiers(fields: dict[str, str]) -> tuple[Identifiers, Optional[str]]:
+    """(published, year, DOI, URL) and the arXiv id a BibTeX entry gives, each only when well-formed."""
+    arxiv_id = fields.get("eprint", "").strip() or None
+    prefix = fields.get("archiveprefix", "").strip().lower()
+    if arxiv_id and (prefix not in ("", "arxiv") or not ARXIV_ID_RE.match(arxiv_id)):
+        arxiv_id = None
+    doi = _DOI_URL_RE.sub("", _debrace(fields.get("doi", "")).strip()) or None
+    url = _debrace(fields.get("url", "")).strip() or None
+    paper_url = None
+    if url and _ARXIV_URL_RE.match(url) and ARXIV_ID_RE.match(_ARXIV_URL_RE.match(url).group(1)):
+        arxiv_id = arxiv_id or _ARXIV_URL_RE.match(url).group(1)     # the arXiv link is made from the id
+    elif url and _DOI_URL_RE.match(url):
+        doi = doi or _DOI_URL_RE.sub("", url)                      # the DOI link is made from the DOI
+    elif url and URL_RE.match(url):
+        paper_url = url
+    year = fields.get("year", "").strip()
+    return Identifiers(published=_bibtex_date(fields), year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100
+                       else None, doi=doi if doi and DOI_RE.match(doi) else None, paper_url=paper_url), arxiv_id
+
+
 def _bibtex_date(fields: dict[str, str]) -> Optional[str]:
     year, month, day = fields.get("year", "").strip(), fields.get("month", "").strip().lower()[:3], fields.get("day", "").strip()
     if not (year.isdigit() and day.isdigit()):
@@ -162,13 +203,14 @@ def add_from_bibtex(project: store.Project, path: str, topics: Optional[str] = N
         where = f"{path}:{entry.start_line + 1}"
         fields = {k.lower(): str(v) for k, v in entry.fields_dict.items() for v in [entry[k]]}
         authors, et_al = bibtex_authors(fields.get("author", ""))
-        arxiv_id = fields.get("eprint") if fields.get("archiveprefix", "").lower() == "arxiv" else None
+        more, arxiv_id = _bibtex_identifiers(fields)
         category = fields.get("primaryclass") or None
         try:
             paper = build_paper(_debrace(fields.get("title", "")), fields.get("abstract", ""), authors,
-                                _bibtex_date(fields), chosen_topics, arxiv_id, taxonomy,
+                                None, chosen_topics, arxiv_id, taxonomy,
                                 f"{where} ({entry.key})", et_al=et_al,
-                                arxiv_category=category if category and re.match(r"^[a-z-]+\.[A-Z]{2}$", category) else None)
+                                arxiv_category=category if category and re.match(r"^[a-z-]+\.[A-Z]{2}$", category) else None,
+                                more=more)
         except InputError as exc:
             outcome.refused.append(exc.problem)
             continue

@@ -142,7 +142,8 @@ def register(sub, command, project) -> None:
     source.add_argument("--bibtex", metavar="FILE", help="a BibTeX file with one or more entries")
     p.add_argument("--abstract", help="the abstract (required with --title)")
     p.add_argument("--authors", help='comma-separated names: "A. Author, B. Author"')
-    p.add_argument("--date", help="first publication date, YYYY-MM-DD")
+    p.add_argument("--date", help="first publication date, YYYY-MM-DD (written as `published:`; the page's "
+                                  "`date:`, the day the paper joined the list, is today)")
     p.add_argument("--topics", help="comma-separated topic ids (default: filed by the rules); marks them curated")
     p.add_argument("--arxiv-id", help="arXiv identifier, e.g. 2106.09685")
 
