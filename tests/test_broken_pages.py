@@ -119,7 +119,9 @@ def test_deleted_page_disappears_and_renamed_page_works_under_its_new_slug(inges
         assert "the-two-pass-softmax-algorithm" not in text, page
     timeline = (site / "timeline" / "index.html").read_text(encoding="utf-8")
     assert 'href="../papers/two-pass-softmax/"' in timeline
-    # Re-ingest keeps the renamed page (found by its title) and brings the deleted one back.
+    # Re-ingest keeps the renamed page (found by its title) and, since issue 17, records the
+    # deleted one as removed (content/removed.yml) instead of writing it again.
     result = run_cli(root, "ingest")
-    assert "pages new: 1," in result.stdout, result.stdout
+    assert "pages new: 0," in result.stdout and "removed from the list: 1" in result.stdout, result.stdout
+    assert not gone.exists() and "scaling-laws-for-data-filtering" in (root / "content" / "removed.yml").read_text()
     assert not (papers / "the-two-pass-softmax-algorithm.md").exists()

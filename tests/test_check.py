@@ -120,7 +120,7 @@ def test_filings_that_differ_from_the_rules_are_notes_not_problems(pages_project
     assert "note: content/papers/refiled-by-rules.md:6: the rules now file it under" in out
     assert "fast-decoding" in out and "the next ingest re-files it" in out
     assert "note: content/papers/curated.md:6: filed by a person; the rules would file it under quantization" in out
-    assert "3 notes on topic filings" in out
+    assert "3 notes above" in out
 
 
 def test_check_named_pages_only(pages_project):

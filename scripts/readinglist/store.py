@@ -23,6 +23,8 @@ import yaml
 
 from readinglist.curate.classify import Taxonomy, TaxonomyError, taxonomy_from_data
 from readinglist.curate.filings import LEDGER_FILE, ledger_from_data, ledger_from_text, ledger_to_text
+from readinglist.curate.removals import (HEADER as REMOVALS_HEADER, REMOVALS_FILE, RemovalsError, Tombstone,
+                                         removals_from_data, removals_to_data)
 from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
 from readinglist.paper import InputError, Problem
 
@@ -439,6 +441,26 @@ def read_ledger(project: Project):
 
 def write_ledger(project: Project, ledger: dict) -> bool:
     return write_text(project.content / LEDGER_FILE, ledger_to_text(ledger))
+
+
+def read_removals(project: Project) -> list[Tombstone]:
+    """content/removed.yml (curate/removals.py): the papers taken off the list; [] when there is none."""
+    path = project.content / REMOVALS_FILE
+    if not path.exists():
+        return []
+    data = read_yaml(path, project)
+    lines = [number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if line.startswith("- ")]
+    try:
+        return removals_from_data(data, lines)
+    except RemovalsError as exc:
+        raise InputError(project.rel(path), f"{exc} (fix the entry, or delete it)", line=exc.line) from None
+
+
+def write_removals(project: Project, stones: list[Tombstone]) -> bool:
+    from readinglist.page.markdown import dump_yaml
+    data = removals_to_data(stones)
+    return write_text(project.content / REMOVALS_FILE, REMOVALS_HEADER + (dump_yaml(data) if data else "[]\n"))
 
 
 def read_json_or_none(path: Path):

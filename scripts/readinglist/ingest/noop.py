@@ -27,12 +27,13 @@ from typing import Any, Optional
 
 from readinglist import store
 from readinglist.curate.filings import LEDGER_FILE
+from readinglist.curate.removals import REMOVALS_FILE
 from readinglist.ingest.report import DumpReport
 from readinglist.paper import Problem
 from readinglist.curate.topicmodel import MODEL_FILE
 
 STATE_FILE = ".readinglist-ingest.json"
-VERSION = 2
+VERSION = 3
 # Digests of the pages by name, size and modification time: a page is read again only when it changed.
 PAGE_DIGESTS = "page-digests.json"
 
@@ -59,9 +60,10 @@ def code_digest() -> str:
 def fingerprint(project: store.Project, dump_paths: list[Path]) -> str:
     """Everything a full ingest reads, digested."""
     digest = hashlib.sha256(code_digest().encode())
-    # Everything the filing reads too: the title model, and who filed which page.
+    # Everything the filing reads too: the title model, and who filed which page; and the papers
+    # taken off the list (a new tombstone means a page fewer).
     for path in (project.config / "sources.yml", project.config / "topics.yml", project.config / MODEL_FILE,
-                 project.content / LEDGER_FILE, *dump_paths):
+                 project.content / LEDGER_FILE, project.content / REMOVALS_FILE, *dump_paths):
         digest.update(b"\0file\0" + project.rel(path).encode() + b"\0")
         digest.update(store.read_bytes_or_empty(path))
     for name, page_digest in store.page_digests(project.papers, project.cache / PAGE_DIGESTS):
@@ -79,7 +81,7 @@ def remember(project: store.Project, key: str, summary) -> None:
         "version": VERSION, "fingerprint": key,
         "dumps": [[d.name, d.format, d.records] for d in summary.dumps],
         "records_read": summary.records_read, "duplicates_merged": summary.duplicates_merged,
-        "unchanged": summary.unchanged + len(summary.new) + len(summary.updated),
+        "unchanged": summary.unchanged + len(summary.new) + len(summary.updated), "removed": summary.removed,
         "warnings": _problems(summary.warnings), "errors": _problems(summary.errors),
     }
     store.write_text(project.content / STATE_FILE, json.dumps(state, ensure_ascii=False) + "\n")
@@ -95,7 +97,7 @@ def replay(project: store.Project, key: str, summary) -> bool:
         values = {
             "dumps": [DumpReport(n, f, r) for n, f, r in state["dumps"]],
             "records_read": int(state["records_read"]), "duplicates_merged": int(state["duplicates_merged"]),
-            "unchanged": int(state["unchanged"]),
+            "unchanged": int(state["unchanged"]), "removed": int(state["removed"]),
             "warnings": [Problem(*p) for p in state["warnings"]], "errors": [Problem(*p) for p in state["errors"]],
         }
     except (KeyError, TypeError, ValueError):

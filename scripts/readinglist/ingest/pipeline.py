@@ -5,10 +5,19 @@
 Existing pages are the list: ingest adds new papers, fills fields that pages
 lack and adds sources, and never changes what a page already says (topics
 included, once a curator marks them).  A second run writes nothing.
+
+Papers can leave: a paper with a tombstone in content/removed.yml
+(curate/removals.py) gets no page.  A page deleted by hand is recognised
+from the record of the last run (content/.filed-by-rules.yml lists every
+page the rules filed): a paper the dumps still list, whose page that record
+names but which is gone, gets a tombstone instead of its page back.  (Pages a
+person filed, topics_curated, are not in that record: remove those with
+`readinglist remove`.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -17,10 +26,11 @@ from typing import Optional, Union
 from readinglist import store
 from readinglist.curate import classify as classify_stage
 from readinglist.curate.filings import refile
+from readinglist.curate.removals import HAND_DELETED, removed_keys, tombstone
 from readinglist.ingest import memo, noop
 from readinglist.ingest.report import DumpReport, IngestSummary
 from readinglist.ingest.merge import PageIndex, assign_slugs, fill_page, merge_records
-from readinglist.text import slugify
+from readinglist.text import slugify, title_key
 from readinglist.ingest.normalize import record_from_raw
 from readinglist.paper import InputError, Paper, Problem, Record
 from readinglist.ingest.parse import FormatError, parse_dump
@@ -119,8 +129,9 @@ def select_dumps(project: store.Project, names: Optional[list[str]]) -> list[sto
 
 
 def plan(project: store.Project, records: list[Record], taxonomy: classify_stage.Taxonomy,
-         summary: IngestSummary) -> dict[str, Paper]:
+         summary: IngestSummary, today: Optional[dt.date] = None) -> dict[str, Paper]:
     """The pages to write (slug -> paper): new pages and pages that change."""
+    removed = removed_keys(store.read_removals(project))
     merged = merge_records(records)
     summary.duplicates_merged = merged.duplicates_merged
     summary.warnings.extend(merged.problems)
@@ -139,6 +150,9 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
             summary.warnings.append(Problem(f"content/papers/{slugify(paper.title)}.md", 0,
                                             "page has problems, so ingest left it alone; run `readinglist check`"))
             continue
+        if slug is None and title_key(paper.title) in removed:
+            summary.removed += 1  # taken off the list (curate/removals.py): no page
+            continue
         if slug is None:
             new_papers.append(paper)
             continue
@@ -147,11 +161,16 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
         summary.warnings.append(Problem(f"content/papers/{slug}.md", 0,
                                         "page has problems, so ingest left it alone; run `readinglist check`"))
     assign_slugs(new_papers, set(pages) | broken)
+    known = store.read_ledger(project)
     for paper in new_papers:
+        if known and paper.slug in known:
+            # The last run wrote this page and it is gone: a person deleted it, and means it.
+            summary.deleted_by_hand.append(tombstone(paper.title, paper.slug, HAND_DELETED, today or dt.date.today()))
+            summary.removed += 1
+            continue
         filled[paper.slug] = paper
 
     # Topics: the rules file every page no person has re-filed (filings.py).
-    known = store.read_ledger(project)
     filing = _memoized_filing(project, taxonomy)
     refiled = refile(filled, known, filing)
     filing.save()
@@ -211,6 +230,8 @@ def run_ingest(project: store.Project, names: Optional[list[str]] = None,
         records = read_records(project, dumps, summary)
         to_write = plan(project, records, taxonomy, summary)
         if not dry_run:
+            if summary.deleted_by_hand:
+                store.write_removals(project, store.read_removals(project) + summary.deleted_by_hand)
             store.write_texts((project.papers / f"{slug}.md", render_paper_page(to_write[slug]))
                               for slug in sorted(to_write))
             # After the pages: a run killed in between leaves pages that show

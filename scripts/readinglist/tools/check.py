@@ -21,6 +21,7 @@ from readinglist.text import title_key
 from readinglist.paper import InputError, Paper, Problem
 from readinglist.catalog import Catalog
 from readinglist.page.markdown import key_line
+from readinglist.tools.remove import pages_of_removed, stale_tombstones
 
 NEAR_DUPLICATE_RATIO = 0.92
 
@@ -122,6 +123,13 @@ def filing_notes(catalog: Catalog, taxonomy: Taxonomy, ledger: Optional[dict[str
     return notes
 
 
+def dump_title_keys(project: store.Project) -> set[str]:
+    """The title keys of every paper the dumps of site_config/sources.yml list."""
+    from readinglist.ingest.pipeline import read_records, select_dumps
+    from readinglist.ingest.report import IngestSummary
+    return {title_key(r.title) for r in read_records(project, select_dumps(project, None), IngestSummary())}
+
+
 @dataclass
 class CheckResult:
     problems: list[Problem]
@@ -146,7 +154,12 @@ def run_check(project: store.Project, paths: list[str]) -> CheckResult:
                 raise InputError(raw, "no such page")
             only.add(path.stem)
     problems = check_pages(catalog, only)
+    stones = store.read_removals(project)
+    problems.extend(p for p in pages_of_removed(catalog.readable(), stones)
+                    if only is None or Path(p.path).stem in only)
     if only is None:
         problems.extend(hand_edited_generated_pages(project))
     notes = filing_notes(catalog, taxonomy, store.read_ledger(project), only)
+    if only is None and stones:
+        notes.extend(stale_tombstones(stones, dump_title_keys(project)))
     return CheckResult(sorted(set(problems), key=lambda p: (p.path, p.line, p.message)), notes)

@@ -20,8 +20,8 @@ def cmd_check(args, project) -> int:
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
         return 1
-    print("all pages are fine" + (f" ({len(result.notes)} note{'s' if len(result.notes) != 1 else ''} on "
-                                   "topic filings above)" if result.notes else ""))
+    print("all pages are fine" + (f" ({len(result.notes)} note{'s' if len(result.notes) != 1 else ''} "
+                                   "above)" if result.notes else ""))
     return 0
 
 
@@ -125,6 +125,28 @@ def cmd_enrich(args, project) -> int:
     return 0
 
 
+def cmd_remove(args, project) -> int:
+    from readinglist.tools.remove import remove_paper
+    stone = remove_paper(project(args), args.page, args.reason)
+    print(f"removed content/papers/{stone.slug}.md ({stone.title!r}): {stone.reason}")
+    print("recorded in content/removed.yml: ingest will not write it again (delete the entry there to undo)")
+    return 0
+
+
+def cmd_triage(args, project) -> int:
+    from readinglist.tools.remove import papers_to_review
+    waiting = papers_to_review(project(args))
+    for paper in waiting:
+        print(f"{paper.path}  {paper.title}" + (f" ({paper.date})" if paper.date else ""))
+    if not waiting:
+        print("nothing to review: every paper is filed under a topic")
+        return 0
+    print(f"{len(waiting)} paper{'s' if len(waiting) != 1 else ''} to review (filed under `other`, shown on "
+          "To review): file one by editing its `topics:`, or take it off the list with "
+          "`readinglist remove SLUG --reason \"...\"`")
+    return 0
+
+
 def register(sub, command, project) -> None:
     p = command(sub, "check", "Validate paper pages: front matter, types, topics, duplicates, live HTML.",
                 "readinglist check                                   # every page\n"
@@ -158,6 +180,16 @@ def register(sub, command, project) -> None:
     p.add_argument("--report", metavar="FILE", help="also write the summary as a Markdown list to FILE")
     p.add_argument("-v", "--verbose", action="store_true", help="also list the pages no service knows")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    p = command(sub, "remove", "Take a paper off the list: delete its page and record why, so ingest "
+                "never writes it again.",
+                'readinglist remove some-robotics-paper --reason "off-topic: robotics"',
+                lambda a: cmd_remove(a, project))
+    p.add_argument("page", metavar="SLUG", help="the page's slug (or its path under content/papers/)")
+    p.add_argument("--reason", required=True, help="why it leaves (kept in content/removed.yml)")
+
+    p = command(sub, "triage", "List the papers waiting for a curator (filed under `other`, the To review page).",
+                "readinglist triage", lambda a: cmd_triage(a, project))
 
     p = command(sub, "search", "Search titles, authors and abstracts of the list from the terminal.",
                 'readinglist search "speculative decoding"\n'
