@@ -5,8 +5,23 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+import sys
+
+import pytest
 
 from conftest import REPO, make_project, run_cli
+
+sys.path.insert(0, str(REPO / "tests" / "enrich"))
+from enrich_fakes import FakeClock, ScholarlyServer  # noqa: E402  (local scholarly services: no network)
+
+
+@pytest.fixture
+def scholarly(httpserver, monkeypatch):
+    """`readinglist enrich` in the documented commands asks local services that know no paper."""
+    server = ScholarlyServer(httpserver, FakeClock(), cases=[])
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    return server
 
 
 def documented_commands() -> list[str]:
@@ -18,11 +33,12 @@ def documented_commands() -> list[str]:
 
 def test_contributing_shows_the_commands_we_promise():
     commands = " ".join(documented_commands())
-    for verb in ("add --title", "add --bibtex", "search", "classify", "check", "build", "ingest"):
+    for verb in ("add --title", "add --bibtex", "search", "classify", "check", "build", "ingest",
+                 "enrich", "remove", "triage"):
         assert f"readinglist {verb}" in commands
 
 
-def test_every_documented_command_runs(tmp_path):
+def test_every_documented_command_runs(tmp_path, scholarly):
     root = make_project(tmp_path / "proj", copy_sources=True, copy_pages=True)
     shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
     (root / "tests" / "golden").mkdir(parents=True)
@@ -55,7 +71,7 @@ def test_readme_make_targets_exist():
         assert re.search(rf"^{target}:", makefile, re.M), target
 
 
-def test_readme_readinglist_commands_run(tmp_path):
+def test_readme_readinglist_commands_run(tmp_path, scholarly):
     root = make_project(tmp_path / "proj", copy_sources=True)
     shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
     (root / "tests").mkdir()
@@ -68,3 +84,6 @@ def test_readme_readinglist_commands_run(tmp_path):
             args.append("--help")
         result = run_cli(root, *args)
         assert result.returncode == 0, f"{command}\n{result.stderr}"
+    readme = " ".join(readme_commands())
+    for verb in ("enrich", "remove", "triage"):
+        assert f"readinglist {verb}" in readme

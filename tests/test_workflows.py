@@ -82,7 +82,7 @@ def workflow(request) -> tuple[str, dict]:
 
 def test_the_workflows_are_all_found():
     names = {p.name for p in WORKFLOWS}
-    assert {"ci.yml", "pages.yml"} <= names
+    assert {"ci.yml", "pages.yml", "enrich.yml"} <= names
 
 
 def test_parses_as_a_workflow(workflow):
@@ -168,6 +168,51 @@ def test_actions_are_hash_pinned_or_github_owned_tags(workflow):
         assert action.startswith("actions/") and VERSION_TAG.fullmatch(version), (
             f"{name}: {ref}: only GitHub's own actions/* may be pinned by a version tag; "
             "pin anything else by its full commit hash (and see .github/zizmor.yml)")
+
+
+# the metadata refresh (enrich.yml) ---------------------------------------------
+
+def run_lines(job: dict) -> list[str]:
+    return [line.strip() for step in steps(job) for line in str(step.get("run", "")).splitlines() if line.strip()]
+
+
+def test_enrich_runs_weekly_and_on_demand_only():
+    data = load(WORKFLOW_DIR / "enrich.yml")
+    assert set(data["on"]) == {"schedule", "workflow_dispatch"}, "no push or pull_request trigger"
+    assert len(data["on"]["schedule"]) == 1 and len(data["on"]["schedule"][0]["cron"].split()) == 5
+    assert data["concurrency"]["cancel-in-progress"] is False
+
+
+def test_enrich_tests_before_it_pushes_and_only_the_pull_request_job_may_write():
+    data = load(WORKFLOW_DIR / "enrich.yml")
+    enrich, pr = jobs(data)["enrich"], jobs(data)["pull-request"]
+    assert set(jobs(data)) == {"enrich", "pull-request"}
+    assert data["permissions"] == {}
+    assert grants(enrich["permissions"]) == {"contents": "read"}
+    assert grants(pr["permissions"]) == {"contents": "write", "pull-requests": "write"}
+    assert pr["needs"] == "enrich" and "changed" in pr["if"]
+    lines = run_lines(enrich)
+    order = [next(i for i, line in enumerate(lines) if needle in line)
+             for needle in ("readinglist enrich", "readinglist check", "make test", "readinglist build")]
+    assert order == sorted(order), "enrich, then check, the tests and a strict build, all before the push"
+    assert not any(word in " ".join(lines) for word in ("git push", "gh pr", "GH_TOKEN"))
+    # The pull request: plain git and gh, with the token in one step's environment only.
+    pushing = [s for s in steps(pr) if "run" in s]
+    assert len(pushing) == 1 and set(pushing[0]["env"]) >= {"GH_TOKEN"}
+    script = pushing[0]["run"]
+    assert "gh pr create" in script and "git push" in script and "gh auth setup-git" in script
+    assert not any("GH_TOKEN" in (s.get("env") or {}) for j in (enrich,) for s in steps(j))
+    assert all(uses(s).startswith("actions/") for j in (enrich, pr) for s in steps(j) if uses(s)), \
+        "no third-party action: the pull request is opened with gh"
+    for job in (enrich, pr):
+        (checkout,) = [s for s in steps(job) if uses(s).startswith("actions/checkout@")]
+        assert checkout["with"]["persist-credentials"] is False
+
+
+def test_the_readme_says_what_the_refresh_needs():
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert "Allow GitHub Actions to create and approve pull requests" in readme
+    assert "do not trigger other workflows" in readme and "enrich.yml" in readme
 
 
 # zizmor ----------------------------------------------------------------------
