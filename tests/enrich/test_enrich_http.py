@@ -10,10 +10,11 @@ import pytest
 from werkzeug import Response
 
 from enrich_fakes import FakeClock, fixture_answer
-from enrich_fakes import clients, clock, services  # noqa: F401  (pytest fixtures)
 from readinglist.enrich import (ArxivClient, Clients, RateLimiter, RetryPolicy, ServiceError,
                                 Settings)
 from readinglist.enrich.transport import Transport
+
+pytest_plugins = ["enrich_fakes"]  # its fixtures: clients, clock, services
 
 # ------------------------------------------------------------------ settings
 
@@ -36,6 +37,18 @@ def test_base_urls_come_from_the_environment(monkeypatch):
     assert settings.openalex_api == "http://127.0.0.1:9/openalex"      # trailing slash dropped
     assert settings.hf_api == "http://127.0.0.1:9/hf/api"
     assert settings.contact_email == "me@example.org"
+
+
+@pytest.mark.parametrize("arxiv, hf", [
+    ("http://127.0.0.1:9", "http://127.0.0.1:9"),                    # a mirror's root
+    ("http://127.0.0.1:9/api", "http://127.0.0.1:9/api/"),           # the documented base URLs
+    ("http://127.0.0.1:9/api/query", "http://127.0.0.1:9/api"),      # the endpoints themselves
+])
+def test_a_servers_root_or_its_api_url_mean_the_same_endpoints(arxiv, hf):
+    settings = Settings.from_env({"READINGLIST_ARXIV_API": arxiv, "READINGLIST_HF_API": hf,
+                                  "READINGLIST_OPENALEX_API": "http://127.0.0.1:9"})
+    assert (settings.arxiv_api, settings.hf_api, settings.openalex_api) == (
+        "http://127.0.0.1:9/api/query", "http://127.0.0.1:9/api", "http://127.0.0.1:9")
 
 
 def test_a_base_url_that_is_not_a_url_is_one_clear_error():

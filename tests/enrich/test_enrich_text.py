@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from readinglist.enrich.records import bare_doi, code_url, iso_date, split_arxiv_id
-from readinglist.enrich.text import normalize_title, same_person, surname, title_numbers
+from readinglist.enrich.text import normalize_title, same_person, surname, title_numbers, word_difference
 
 
 @pytest.mark.parametrize("variant", [
@@ -88,3 +88,18 @@ def test_dates():
 ])
 def test_code_links(url, kept):
     assert code_url(url) == kept
+
+
+@pytest.mark.parametrize("known, found, difference", [
+    ("Attention Is All You Need", "Attention Is Not All You Need", "“not” added"),
+    ("Learning Not to Prune", "Learning to Prune", "“not” missing"),
+    ("Sparse Attention for Vision", "Sparse Attention for Video", "“vision” vs “video”"),
+    ("QLoRA: Efficient Finetuning", "LQ-LoRA: Efficient Finetuning", "“qlora” vs “lq lora”"),
+    ("Towards Efficient Inference", "Toward Efficient Inference", None),
+    ("The Lottery Ticket Hypothesis", "Lottery Ticket Hypotheses", None),
+    ("Fine-Tuning Language Models", "Finetuning Language Models", None),
+    ("Effcient Transformers", "Efficient Transformers", None),          # one typo in a long word
+    ("Fast Transformers", "Faster Transformers", "“fast” vs “faster”"),
+])
+def test_word_difference(known, found, difference):
+    assert word_difference(normalize_title(known), normalize_title(found)) == difference

@@ -2,7 +2,9 @@
 
 A candidate's title is compared with the item's after normalization
 (`text.normalize_title`) using rapidfuzz's `fuzz.ratio`; its digits must be the
-same (`4-bit` is not `8-bit`).  Records of one paper (arXiv versions, OpenAlex
+same (`4-bit` is not `8-bit`), and a near-equal score counts only when the words
+are the same too (`text.word_difference`: `Attention Is Not All You Need`,
+`Faster ...` for `Fast ...` score above 95 but are other papers).  Records of one paper (arXiv versions, OpenAlex
 duplicates and preprint/published pairs sharing an arXiv id or a DOI) are grouped
 first, so several versions are never ambiguity.  Then:
 
@@ -23,7 +25,7 @@ from typing import Literal, Optional, Sequence
 from rapidfuzz import fuzz
 
 from readinglist.enrich.records import Candidate, Item
-from readinglist.enrich.text import normalize_title, same_person, title_numbers
+from readinglist.enrich.text import normalize_title, same_person, title_numbers, word_difference
 
 ACCEPT = 95.0       # near-equal: differs by a typo, a plural, punctuation the normalizer missed
 PLAUSIBLE = 90.0    # close enough that a person should look before anything is written
@@ -165,6 +167,7 @@ class _Paper:
     candidate: Candidate
     evidence: Evidence
     inconsistency: Optional[str]
+    words: Optional[str] = None     # the words its title differs in (text.word_difference)
 
     @property
     def score(self) -> float:
@@ -180,7 +183,7 @@ class _Paper:
 
     @property
     def strong(self) -> bool:
-        return self.score >= ACCEPT and not self.conflict and not self.inconsistency
+        return self.score >= ACCEPT and not self.words and not self.conflict and not self.inconsistency
 
 
 def _describe(paper: _Paper) -> str:
@@ -216,7 +219,10 @@ def decide(item: Item, candidates: Sequence[Candidate], service: str) -> Decisio
     for records in group_records(plausible):
         evidence = Evidence(max(scores[id(c)] for c in records), year_check(item.year, records),
                             author_check(item.first_author, records), len(records))
-        papers.append(_Paper(merge_records(records, scores), evidence, _inconsistent(records)))
+        merged = merge_records(records, scores)
+        words = min((word_difference(normalize_title(item.title), normalize_title(c.title)) or "" for c in records),
+                    key=len) or None
+        papers.append(_Paper(merged, evidence, _inconsistent(records), words))
     papers.sort(key=lambda p: -p.score)
     strong = [p for p in papers if p.strong]
 
@@ -237,6 +243,8 @@ def decide(item: Item, candidates: Sequence[Candidate], service: str) -> Decisio
     best = papers[0]
     if best.inconsistency:
         reason = f"{_describe(best)}: {best.inconsistency}"
+    elif best.score >= ACCEPT and best.words:
+        reason = f"the title differs in words ({best.words}): {_describe(best)}"
     elif best.score >= ACCEPT:
         reason = _conflict_reason(best)
     else:

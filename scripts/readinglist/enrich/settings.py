@@ -1,7 +1,9 @@
 """Where the services live and who is asking, read from the environment.
 
 Each base URL is a setting so that tests (and mirrors) can point a client at
-another server; the defaults are the public endpoints.
+another server; the defaults are the public endpoints.  A server's root will do
+for arXiv and Hugging Face: the documented paths (`/api/query`, `/api/papers/...`)
+are added when the URL does not end in them already.
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ def _url(environ: Mapping[str, str], name: str, default: str, service: str) -> s
     return value.rstrip("/")
 
 
+def _endpoint(url: str, path: str) -> str:
+    """`url` as the endpoint `path` (like "/api/query") names: a server's root, or any URL
+    already ending in part of that path, is completed; so "http://host", "http://host/api" and
+    "http://host/api/query" all mean arXiv's query endpoint on that host."""
+    parts = path.strip("/").split("/")
+    for cut in range(len(parts), 0, -1):
+        if url.endswith("/" + "/".join(parts[:cut])):
+            return url + "".join("/" + p for p in parts[cut:])
+    return url + path
+
+
 @dataclass(frozen=True)
 class Settings:
     """Base URLs, the contact address sent to the services, and the request timeout."""
@@ -50,9 +63,9 @@ class Settings:
         """Settings from READINGLIST_* variables (os.environ unless given), defaults for the rest."""
         env = os.environ if environ is None else environ
         return cls(
-            arxiv_api=_url(env, ENV_ARXIV, DEFAULT_ARXIV, "arxiv"),
+            arxiv_api=_endpoint(_url(env, ENV_ARXIV, DEFAULT_ARXIV, "arxiv"), "/api/query"),
             openalex_api=_url(env, ENV_OPENALEX, DEFAULT_OPENALEX, "openalex"),
-            hf_api=_url(env, ENV_HF, DEFAULT_HF, "hf"),
+            hf_api=_endpoint(_url(env, ENV_HF, DEFAULT_HF, "hf"), "/api"),
             contact_email=(env.get(ENV_EMAIL) or "").strip() or None,
             openalex_api_key=(env.get(ENV_OPENALEX_KEY) or "").strip() or None,
         )

@@ -56,6 +56,59 @@ def title_numbers(normalized: str) -> tuple[str, ...]:
     return tuple(sorted(m.lstrip("0") or "0" for m in _DIGITS_RE.findall(normalized)))
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _stem(word: str) -> str:
+    """`models` and `model`, `towards` and `toward` alike; nothing cleverer."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one character inserted, deleted or replaced."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def word_difference(known: str, found: str) -> Optional[str]:
+    """None when two normalized titles say the same words (up to articles, a plural, joined
+    or split words, or one typo in a long word); else the words that differ, for a report.
+
+    Character similarity alone takes `Attention Is Not All You Need`, `Faster ...` for
+    `Fast ...`, `Unsupervised ...` for `Supervised ...` or `LQ-LoRA` for `QLoRA` as the
+    same title: a word more, a word less or another word is another paper until a person
+    says otherwise."""
+    a = [_stem(w) for w in known.split() if w not in _ARTICLES]
+    b = [_stem(w) for w in found.split() if w not in _ARTICLES]
+    if "".join(a) == "".join(b):
+        return None
+    only_a, only_b = _minus(a, b), _minus(b, a)
+    if len(only_a) == len(only_b) == 1 and min(len(only_a[0]), len(only_b[0])) >= 5 \
+            and _one_edit(only_a[0], only_b[0]) and len(a) == len(b):
+        return None
+    if not only_a:
+        return f"“{' '.join(only_b)}” added"
+    if not only_b:
+        return f"“{' '.join(only_a)}” missing"
+    return f"“{' '.join(only_a)}” vs “{' '.join(only_b)}”"
+
+
+def _minus(words: list[str], other: list[str]) -> list[str]:
+    """`words` less those `other` has, counted (a multiset difference), in order."""
+    rest = list(other)
+    out = []
+    for w in words:
+        if w in rest:
+            rest.remove(w)
+        else:
+            out.append(w)
+    return out
+
+
 def name_tokens(name: str) -> list[str]:
     """A person's name as folded words, without suffixes like `Jr.`."""
     return [w for w in _WORD_RE.findall(fold(_strip_markup(name))) if w not in _NAME_SUFFIXES]
