@@ -41,8 +41,14 @@ def test_a_changed_input_means_a_full_run(tmp_path):
     # The edited page is read again: still valid, still unchanged by ingest.
     again = run_cli(root, "ingest")
     assert again.returncode == 0 and "topics_curated: true" in page.read_text(encoding="utf-8")
-    # A page removed by hand comes back: the fingerprint saw it go.
+    # A page deleted by hand: the fingerprint saw it go, and the full run records the removal
+    # (issue 17: a person who deletes a page, even one they filed, means it) ...
     page.unlink()
+    gone = run_cli(root, "ingest")
+    assert gone.returncode == 0 and not page.exists() and "removed from the list: 1" in gone.stdout
+    assert page.stem in (root / "content" / "removed.yml").read_text(encoding="utf-8")
+    # ... and deleting that record brings the page back: the fingerprint saw that too.
+    (root / "content" / "removed.yml").unlink()
     back = run_cli(root, "ingest")
     assert back.returncode == 0 and page.exists() and "pages new: 1" in back.stdout
 

@@ -57,8 +57,14 @@ def test_reverting_the_tombstone_brings_the_paper_back(root):
     assert result.returncode == 0 and ROBOT in pages(root) and "pages new: 1" in result.stdout
 
 
-def test_a_page_deleted_by_hand_is_recorded_as_removed(root):
-    (root / "content" / "papers" / f"{ROBOT}.md").unlink()
+@pytest.mark.parametrize("filed_by", ["the rules", "a person"])
+def test_a_page_deleted_by_hand_is_recorded_as_removed(root, filed_by):
+    page = root / "content" / "papers" / f"{ROBOT}.md"
+    if filed_by == "a person":
+        page.write_text(page.read_text(encoding="utf-8").replace("- other\n", "- hardware\n", 1), encoding="utf-8")
+        assert run_cli(root, "ingest").returncode == 0 and "topics_curated: true" in page.read_text(encoding="utf-8")
+        assert f"\n{ROBOT}: []\n" in (root / "content" / ".filed-by-rules.yml").read_text(encoding="utf-8")
+    page.unlink()
     dry = run_cli(root, "ingest", "--dry-run")
     assert f"removed: content/papers/{ROBOT}.md was deleted by hand" in dry.stdout
     assert not (root / "content" / "removed.yml").exists()

@@ -62,6 +62,8 @@ def ledger_to_text(ledger: Ledger) -> str:
     lines = ["# What the topic rules last filed each page under: written by `readinglist ingest` (and",
              "# `readinglist add`), read to tell a person's filing from the rules'.  A page whose `topics:`",
              "# differ from its line here was re-filed by a person, and ingest keeps its topics.",
+             "# `[]`: a person filed the page (topics_curated).  A page named here that is gone was deleted",
+             "# by hand, and ingest records it in content/removed.yml instead of writing it again.",
              "# Do not edit by hand (delete a line to let the rules re-file that page)."]
     for slug in sorted(ledger):
         lines.append(f"{slug}: [{', '.join(ledger[slug])}]")

@@ -8,11 +8,10 @@ included, once a curator marks them).  A second run writes nothing.
 
 Papers can leave: a paper with a tombstone in content/removed.yml
 (curate/removals.py) gets no page.  A page deleted by hand is recognised
-from the record of the last run (content/.filed-by-rules.yml lists every
-page the rules filed): a paper the dumps still list, whose page that record
-names but which is gone, gets a tombstone instead of its page back.  (Pages a
-person filed, topics_curated, are not in that record: remove those with
-`readinglist remove`.)
+from the record of the last run (content/.filed-by-rules.yml names every
+page that run left, with `[]` for a page a person filed): a paper the dumps
+still list, whose page that record names but which is gone, gets a
+tombstone instead of its page back.
 """
 
 from __future__ import annotations
@@ -175,8 +174,12 @@ def plan(project: store.Project, records: list[Record], taxonomy: classify_stage
     refiled = refile(filled, known, filing)
     filing.save()
     summary.curated_now = refiled.curated_now
-    # A page with problems keeps its record until it is fixed.
-    summary.ledger = {**{slug: known[slug] for slug in broken if known and slug in known}, **refiled.ledger}
+    # A page with problems keeps its record until it is fixed.  A page a person filed has an
+    # empty line (the rules filed it under nothing): the record names every page the run left,
+    # so the next run knows a page that is gone was deleted by hand (see above).
+    summary.ledger = {**{slug: known[slug] for slug in broken if known and slug in known},
+                      **{slug: [] for slug, page in refiled.pages.items() if page.topics_curated},
+                      **refiled.ledger}
     to_write: dict[str, Paper] = {}
     for slug, paper in refiled.pages.items():
         if slug not in pages:
