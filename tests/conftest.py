@@ -13,6 +13,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_GOLDEN = os.environ.get("READINGLIST_UPDATE_GOLDEN") == "1"
+# tests/enrich/enrich_fakes.py: imported by the enrich tests and loaded as their plugin (pytest_plugins),
+# its asserts rewritten from the first import on.
+pytest.register_assert_rewrite("enrich_fakes")
 
 
 def make_project(root: Path, dumps: dict[str, str | bytes] | None = None,

@@ -129,3 +129,14 @@ def test_exports_hold_the_new_fields(site):
                                                              newline=""))}
     assert rows["lora"]["enriched"] == "authors arxiv 2026-12-06; code_url hf 2026-12-06; published arxiv 2026-12-06"
     assert rows["plain"]["paper_url"] == "https://example.org/plain.pdf"
+
+
+def test_the_new_lines_read_the_same_without_the_hooks(site, tmp_path):
+    """The optional hooks skip Markdown for pages that are HTML already: the links line must come
+    out of Markdown the same (tests/test_tree.py holds this for the seed site)."""
+    root = site.parent
+    result = run_cli(root, "build", "--no-hooks", "--site-dir", str(tmp_path / "plain"))
+    assert result.returncode == 0, result.stderr
+    for page in ("papers/lora/index.html", "papers/plain/index.html", "topics/peft/index.html", "index.html",
+                 "topics/other/index.html"):
+        assert (tmp_path / "plain" / page).read_bytes() == (site / page).read_bytes(), page

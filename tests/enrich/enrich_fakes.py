@@ -160,7 +160,7 @@ class ScholarlyServer:
 
 
 # ---------------------------------------------------------------------------- pytest fixtures
-# Imported by the enrich test modules (a conftest.py here would shadow tests/conftest.py,
+# Loaded by the enrich test modules as a plugin (pytest_plugins; a conftest.py here would shadow tests/conftest.py,
 # which other test modules import by name).
 
 

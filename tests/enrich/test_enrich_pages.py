@@ -11,7 +11,6 @@ from werkzeug import Response
 
 from conftest import make_project, run_cli
 from enrich_fakes import make_clients
-from enrich_fakes import clock, services  # noqa: F401  (pytest fixtures)
 from readinglist.enrich.apply import apply_enrichment, needs_enrichment
 from readinglist.enrich.cache import AnswerCache
 from readinglist.enrich.errors import ServiceError
@@ -21,6 +20,8 @@ from readinglist.page.markdown import paper_from_page, render_paper_page
 from readinglist.paper import Paper, Provenance
 from readinglist.store import Project
 from readinglist.tools.check import run_check
+
+pytest_plugins = ["enrich_fakes"]  # its fixtures: clock, services
 
 TODAY = dt.date(2026, 12, 6)
 LORA = "lora-low-rank-adaptation-of-large-language-models"
@@ -172,7 +173,7 @@ def test_the_command_line_against_local_services(root, services, monkeypatch):
     result = run_cli(root, "enrich", "--dry-run", "--limit", "1", "--quiet")
     assert result.returncode == 0, result.stderr
     assert "dry run: nothing written" in result.stdout and texts(root) == before
-    assert f"+++ b/content/papers/efficient-transformers-a-survey.md" not in result.stdout
+    assert "+++ b/content/papers/efficient-transformers-a-survey.md" not in result.stdout
     monkeypatch.setenv("READINGLIST_ARXIV_API", "not a url")
     bad = run_cli(root, "enrich")
     assert bad.returncode == 2 and "READINGLIST_ARXIV_API='not a url' is not an http(s) URL" in bad.stderr

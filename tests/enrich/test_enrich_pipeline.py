@@ -10,9 +10,10 @@ import pytest
 from werkzeug import Response
 
 from enrich_fakes import case_item, load_cases, make_clients
-from enrich_fakes import clients, clock, services  # noqa: F401  (pytest fixtures)
 from readinglist.enrich import (AnswerCache, Clients, Match, ServiceError, TqdmProgress,
                                 enrich_titles, normalize_title)
+
+pytest_plugins = ["enrich_fakes"]  # its fixtures: clients, clock, services
 
 CASES = load_cases()
 ITEMS = [case_item(c) for c in CASES]
