@@ -193,8 +193,10 @@ def test_enrich_tests_before_it_pushes_and_only_the_pull_request_job_may_write()
     assert pr["needs"] == "enrich" and "changed" in pr["if"]
     lines = run_lines(enrich)
     order = [next(i for i, line in enumerate(lines) if needle in line)
-             for needle in ("readinglist enrich", "readinglist check", "make test", "readinglist build")]
-    assert order == sorted(order), "enrich, then check, the tests and a strict build, all before the push"
+             for needle in ("readinglist enrich", "readinglist ingest", "readinglist check", "make test",
+                            "readinglist build")]
+    assert order == sorted(order), \
+        "enrich, then the ingest state, check, the tests and a strict build, all before the push"
     assert not any(word in " ".join(lines) for word in ("git push", "gh pr", "GH_TOKEN"))
     # The pull request: plain git and gh, with the token in one step's environment only.
     pushing = [s for s in steps(pr) if "run" in s]
