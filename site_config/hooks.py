@@ -12,7 +12,8 @@ generated build/mkdocs.yml lists this file under `hooks:` unless
 * rendering the tabs and the navigation sidebar once for all paper pages
   (they are out of the nav and all at the same depth: `rl_once` in
   overrides/main.html);
-* memory: a paper page's HTML waits compressed until its turn to be written.
+* memory: a paper page's HTML waits compressed until its turn to be written,
+  and is let go once written (MkDocs keeps every page object to the end).
 
 MkDocs-specific on purpose; nothing else in readinglist imports MkDocs.
 """
@@ -109,3 +110,11 @@ def on_page_context(context, page, config, nav):
     if isinstance(page.content, bytes):
         page.content = zlib.decompress(page.content).decode("utf-8")
     return context
+
+
+def on_post_page(output, page, config):
+    if page.meta.get("rl_paper") is True:
+        # Written: nothing reads a paper page's HTML again (it is out of Material's
+        # search), and MkDocs would hold all 50,000 of them until the build ends.
+        page.content = None
+    return output
