@@ -147,8 +147,134 @@ def around_math(text: str, prose: Callable[[str, bool], str], math: Callable[[st
 
 
 def plain_text(clean: str) -> str:
-    """Clean text for places with no math rendering (feeds, CSV, meta tags)."""
+    """Clean text with `\\$` read back as a dollar and math left as its TeX source: the
+    form that identifies a paper (title keys, slugs) and that data exports carry."""
     return clean.replace("\\$", "$")
+
+
+def readable_text(clean: str) -> str:
+    """Clean text for a reader, where no markup can render math (`<title>`, meta tags,
+    feeds, search results): math written out in Unicode, `R$^3$-SQL` -> `R³-SQL`."""
+    if "$" not in clean:
+        return clean
+    return around_math(clean, lambda prose, _: prose.replace("\\$", "$"), lambda span: math_as_text(span[1:-1]))
+
+
+# --------------------------------------------------------------------------- TeX as plain text
+
+# TeX commands a reader knows as one character or word, in math and (after a
+# dump lost their backslashes) in prose: ingest/repair.py reads the same table.
+GREEK_LETTERS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ", "varepsilon": "ε", "zeta": "ζ",
+    "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
+    "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "ϕ", "varphi": "φ",
+    "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ",
+    "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+}
+TEX_SYMBOLS = {
+    **GREEK_LETTERS,
+    "times": "×", "cdot": "·", "ldots": "…", "cdots": "⋯", "dots": "…", "approx": "≈", "sim": "∼",
+    "simeq": "≃", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "pm": "±", "mp": "∓",
+    "infty": "∞", "propto": "∝", "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒",
+    "in": "∈", "notin": "∉", "ell": "ℓ", "ast": "∗", "star": "⋆", "top": "⊤", "circ": "∘", "prime": "′",
+    "partial": "∂", "nabla": "∇", "sum": "∑", "prod": "∏", "int": "∫", "cup": "∪", "cap": "∩",
+    "subset": "⊂", "subseteq": "⊆", "mid": "|", "log": "log", "exp": "exp", "min": "min", "max": "max",
+    "arg": "arg", "sin": "sin", "cos": "cos", "lim": "lim", "quad": " ", "qquad": " ",
+}
+# Commands whose argument is simply shown (fonts, text in math).
+_SHOWN_ARGUMENT = frozenset("mathrm mathbf mathit mathcal mathbb mathsf mathtt boldsymbol bm text textrm textbf "
+                            "textit texttt operatorname emph overline underline hat tilde bar vec widehat "
+                            "widetilde".split())
+# Sizing and spacing commands: nothing to show.
+_INVISIBLE = frozenset("left right big Big bigg Bigg bigl bigr Bigl Bigr displaystyle textstyle limits "
+                       "nolimits".split())
+_SUPERSCRIPTS = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ"))
+_SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+_TEX_TOKEN_RE = re.compile(r"\\([A-Za-z]+)|\\(.)|(.)", re.S)
+
+
+class _TexReader:
+    """A small reader of TeX math that writes what it says as text: no layout, just the
+    characters a reader would say (`\\frac{a}{b}` is a/b, `x^{2}` is x²)."""
+
+    def __init__(self, tex: str):
+        # (command name, None) or (None, character); an escaped character (`\\{`, `\\%`)
+        # is a literal, so it comes as (None, "\\" + character) and is shown without the backslash.
+        self.tokens = [(m.group(1), None if m.group(1) else m.group(3) or "\\" + m.group(2))
+                       for m in _TEX_TOKEN_RE.finditer(tex)]
+        self.pos = 0
+        self._after_command = False  # the last atom was a command written as a word (\\log)
+
+    def sequence(self, until_brace: bool = False) -> str:
+        out = ""
+        while self.pos < len(self.tokens):
+            if until_brace and self.tokens[self.pos] == (None, "}"):
+                self.pos += 1
+                break
+            piece = self.atom()
+            # `\\log n`: a command written as a word keeps its space from the next word.
+            if out[-1:].isalpha() and piece[:1].isalnum() and self._after_command:
+                out += " "
+            out += piece
+        return out
+
+    def atom(self) -> str:
+        command, char = self.tokens[self.pos]
+        self.pos += 1
+        self._after_command = False
+        if command is not None:
+            return self.command(command)
+        if char == "{":
+            return self.sequence(until_brace=True)
+        if char in "^_":
+            table = _SUPERSCRIPTS if char == "^" else _SUBSCRIPTS
+            script = self.argument().strip()
+            if script and all(ch in table for ch in script):
+                return "".join(table[ch] for ch in script)
+            return char + _grouped(script) if script else ""
+        if char in ("~", "\\ ", "\\,", "\\;", "\\:"):
+            return " "
+        if char.startswith("\\"):
+            return char[1:] if char[1:] in "{}%$&#_|" else ""
+        return "" if char == "}" else char
+
+    def argument(self) -> str:
+        """The next argument: a group, a command or one character (spaces skipped)."""
+        while self.pos < len(self.tokens) and self.tokens[self.pos] == (None, " "):
+            self.pos += 1
+        return self.atom() if self.pos < len(self.tokens) else ""
+
+    def command(self, name: str) -> str:
+        if name == "frac" or name == "dfrac" or name == "tfrac":
+            top, bottom = self.argument(), self.argument()
+            return f"{_grouped(top)}/{_grouped(bottom)}"
+        if name == "sqrt":
+            return "√" + _grouped(self.argument())
+        if name in _SHOWN_ARGUMENT:
+            return self.argument()
+        if name in _INVISIBLE:
+            if name in ("left", "right") and self.pos < len(self.tokens) and self.tokens[self.pos] == (None, "."):
+                self.pos += 1
+            return ""
+        symbol = TEX_SYMBOLS.get(name, name)
+        self._after_command = symbol[-1:].isalpha()
+        return symbol
+
+
+def _grouped(text: str) -> str:
+    """`text` as one operand: in parentheses when it is more than one symbol or number."""
+    text = text.strip()
+    if not text or re.fullmatch(r"√?[\w.′∗]+|.", text) or (text.startswith("(") and text.endswith(")")):
+        return text
+    return f"({text})"
+
+
+def math_as_text(tex: str) -> str:
+    """TeX math (without its dollars) as the text a reader would read: `^3` is ³,
+    `\\times` is ×, `\\frac{k^n}{\\sqrt{n}}` is kⁿ/√n."""
+    text = " ".join(_TexReader(tex).sequence().split())
+    # Spaces in TeX math are layout, not text: none just inside brackets.
+    return re.sub(r"([(\[{]) | ([)\]}])", r"\1\2", text)
 
 
 # --------------------------------------------------------------------------- identity

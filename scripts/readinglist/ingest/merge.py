@@ -12,7 +12,13 @@ Pure functions.  The rules (documented in CONTRIBUTING.md):
   equals the earliest wins (the first version of the paper).  Two different
   dates are reported.
 * An existing page is the list: ingest only fills fields the page lacks and
-  adds its new sources.  It never changes a value a page already has.
+  adds its new sources.  It never changes a value a page already has, with one
+  exception that changes nothing a person wrote: a title or abstract that is
+  still what a dump gave, cleaned by an earlier version of the rules, takes
+  the text the rules give now.  "Still what a dump gave" is tested by rule,
+  not remembered: the page's text, repaired (repair.py), is the dump's text,
+  repaired, and an abstract is still the whole body, as ingest writes it.
+  Any edit by hand fails that test and is kept.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
-from readinglist.text import slugify, title_key
+from readinglist.ingest.repair import repair_text
+from readinglist.text import md_escape, slugify, title_key
 from readinglist.paper import FIELDS, Paper, Problem, Record, SourceRef
 
 
@@ -150,7 +157,8 @@ def fill_page(page: Paper, incoming: Paper) -> Paper:
     """`page` with the fields it lacks taken from `incoming` and its sources added.
 
     Nothing the page already has is changed: the page is the list, and a
-    contributor may have corrected any value.
+    contributor may have corrected any value.  Only text ingest wrote and no
+    one touched since takes today's cleaning (`cleaned_since`).
     """
     updated = replace(page, sources=sorted(set(page.sources) | set(incoming.sources)),
                       authors=list(page.authors), topics=list(page.topics), extra=dict(page.extra))
@@ -162,7 +170,17 @@ def fill_page(page: Paper, incoming: Paper) -> Paper:
     if not updated.body.strip() and incoming.abstract:
         updated.abstract = incoming.abstract
         updated.body = ""  # rendered from the abstract
+    if cleaned_since(page.title, incoming.title):
+        updated.title = incoming.title
+    if cleaned_since(page.abstract, incoming.abstract) and page.body.strip() == md_escape(page.abstract):
+        updated.abstract, updated.body = incoming.abstract, ""
     return updated
+
+
+def cleaned_since(on_page: str, from_dump: str) -> bool:
+    """True when `on_page` is the dump's text as an earlier cleaning left it: it differs
+    from what the rules make of the dump now, and repairing it gives exactly that."""
+    return on_page != from_dump and repair_text(on_page) == from_dump
 
 
 def assign_slugs(papers: list[Paper], taken: set[str]) -> None:

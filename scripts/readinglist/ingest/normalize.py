@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
+from readinglist.ingest.repair import repair_text
 from readinglist.text import clean_text, collapse_whitespace
 
 # --------------------------------------------------------------------------- dates
@@ -66,8 +67,9 @@ def record_from_raw(raw, file: str, captured: Optional[dt.date]):
     problems: list[Problem] = []
     record = Record(
         source=SourceRef(file, raw.line),
-        title=clean_text(raw.title),
-        abstract=clean_text(raw.abstract),
+        # Dumps are copied from PDFs and listing sites: repair.py undoes what that did.
+        title=repair_text(clean_text(raw.title)),
+        abstract=repair_text(clean_text(raw.abstract)),
         authors=[collapse_whitespace(a) for a in raw.authors if a.strip()],
         et_al=raw.et_al,
         author_count=raw.author_count,

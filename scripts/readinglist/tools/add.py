@@ -16,6 +16,7 @@ from readinglist.tools.check import find_existing
 from readinglist.curate.classify import Taxonomy, classify
 from readinglist.store import load_taxonomy
 from readinglist.ingest.merge import assign_slugs
+from readinglist.ingest.repair import repair_text
 from readinglist.text import ARXIV_ID_RE, clean_text, collapse_whitespace
 from readinglist.paper import InputError, Paper, Problem
 from readinglist.catalog import Catalog
@@ -61,7 +62,8 @@ def build_paper(title: str, abstract: str, authors: list[str], date: Optional[st
 
     `date` is the first publication date (the page's `published`); the page's
     `date`, the day the paper joined the list, is `today`."""
-    title, abstract = clean_text(title or ""), clean_text(abstract or "")
+    # Text pasted from a PDF or a listing carries the same damage as a dump's (ingest/repair.py).
+    title, abstract = repair_text(clean_text(title or "")), repair_text(clean_text(abstract or ""))
     if not title:
         raise InputError(where, "the paper needs a title")
     if not abstract:
