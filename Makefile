@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve ingest build check bench same-site lock clean
+.PHONY: site test serve ingest build check bench same-site screenshots lock clean
 
 # Every dependency comes pinned from requirements.lock (the same versions on every
 # clone); the project itself is installed on top, without resolving anything again.
@@ -48,6 +48,12 @@ bench: $(STAMP)
 ## make same-site REF=<commit>: is site/ byte-identical when built with the code of REF? (for refactors)
 same-site: $(STAMP)
 	$(BIN)/python -m readinglist.bench.samesite $(REF)
+
+## make screenshots: build site/, then photograph home, a topic and a paper page at 375 and
+## 1280 px, light and dark, into screenshots/ (ignored by git), for reviewers
+screenshots: $(STAMP)
+	$(BIN)/readinglist build
+	$(BIN)/python -m readinglist.bench.screenshots site screenshots
 
 ## make lock: pin every dependency again after a change in pyproject.toml (needs the
 ## package index; uv resolves for Python 3.10+ on every platform at once)

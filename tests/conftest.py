@@ -52,10 +52,12 @@ def make_project(root: Path, dumps: dict[str, str | bytes] | None = None,
     return root
 
 
-def run_cli(root: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    """Run `readinglist` as a user would, in `root`."""
+def run_cli(root: Path, *args: str, input: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `readinglist` as a user would, in `root` (with `env` added to the environment)."""
     return subprocess.run([sys.executable, "-m", "readinglist", *args], cwd=root,
-                          capture_output=True, text=True, input=input, timeout=600)
+                          capture_output=True, text=True, input=input, timeout=600,
+                          env={**os.environ, **env} if env else None)
 
 
 @pytest.fixture
@@ -71,6 +73,22 @@ def built_site(tmp_path_factory):
     for step in (("ingest",), ("build",)):
         result = run_cli(root, *step)
         assert result.returncode == 0, result.stderr
+    return root, root / "site"
+
+
+# Where the Pages workflow would deploy the seed site: an address under a project path.
+DEPLOYED_AT = "https://example.github.io/reading-list/"
+
+
+@pytest.fixture(scope="session")
+def deployed_site(built_site, tmp_path_factory):
+    """The session's pages built as the Pages workflow builds them, with the site's
+    address (READINGLIST_SITE_URL = DEPLOYED_AT): (project root, site dir).  The
+    session's `built_site` is a local build, with no address."""
+    root = tmp_path_factory.mktemp("deployed") / "proj"
+    shutil.copytree(built_site[0], root, ignore=shutil.ignore_patterns("site", "build"))
+    result = run_cli(root, "build", env={"READINGLIST_SITE_URL": DEPLOYED_AT, "SOURCE_DATE_EPOCH": "1767225600"})
+    assert result.returncode == 0, result.stderr
     return root, root / "site"
 
 

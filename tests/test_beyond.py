@@ -25,13 +25,14 @@ import feedparser
 import frontmatter
 import pytest
 
-from conftest import run_cli
+from conftest import DEPLOYED_AT, run_cli
 from readinglist import store
 from readinglist.site.build import load_site_data
 from readinglist.site.charts import Bar, Point, bar_chart, scatter_chart, small_multiples
 from readinglist.site.citations import bibtex_entries, bibtex_file, citation_keys
 from readinglist.site.exports import COLUMNS, paper_records, papers_csv, papers_json
 from readinglist.site.feeds import FEED_SIZE, atom_feed
+from readinglist.site.files import NO_ADDRESS_ID
 from readinglist.paper import FIELD_ORDER, Paper, SourceRef
 from readinglist.site.pages import author_anchor
 
@@ -53,11 +54,12 @@ def data(built_site):
 
 
 @pytest.fixture(scope="session")
-def base(built_site):
-    """The site's absolute URL (mkdocs.yml `site_url`), as the sitemap shows it."""
-    _, site = built_site
+def base(deployed_site):
+    """The deployed site's absolute URL (mkdocs.yml `site_url`), as its sitemap shows it."""
+    _, site = deployed_site
     locs = [el.text for el in ET.parse(site / "sitemap.xml").iter() if el.tag.endswith("loc")]
-    return min(locs, key=len)
+    assert min(locs, key=len) == DEPLOYED_AT
+    return DEPLOYED_AT
 
 
 class _Links(HTMLParser):
@@ -201,35 +203,43 @@ def dated_newest(papers):
     return sorted((p for p in papers if p.date), key=lambda p: (-p.date.toordinal(), p.slug))
 
 
-def check_feed(text: str, papers: list[Paper], base: str):
-    feed = feedparser.parse(text)
+def check_feed(text: str, papers: list[Paper], base: str, feed_path: str = "feed.xml"):
+    """The feed at `feed_path` holds the newest dated papers.  With an address (`base`)
+    ids and links are the papers' URLs; without one (`base` is NO_ADDRESS_ID) ids name the
+    paper and links are relative to the feed, as feed readers resolve them."""
+    feed = feedparser.parse(text, response_headers={"content-location": f"https://anywhere.example/{feed_path}",
+                                                   "content-type": "application/atom+xml"})
     assert not feed.bozo, feed.get("bozo_exception")
     expected = dated_newest(papers)[:FEED_SIZE]
     assert [e.id for e in feed.entries] == [f"{base}papers/{p.slug}/" for p in expected]
-    assert [e.link for e in feed.entries] == [e.id for e in feed.entries]
+    served_at = "https://anywhere.example/" if base == NO_ADDRESS_ID else base
+    assert [e.link for e in feed.entries] == [f"{served_at}papers/{p.slug}/" for p in expected]
     assert [e.updated[:10] for e in feed.entries] == [p.date.isoformat() for p in expected]
     if expected:
         assert feed.feed.updated[:10] == expected[0].date.isoformat()
     return feed
 
 
-def test_site_feed_holds_the_newest_fifty_papers(built_site, data, base):
-    _, site = built_site
+@pytest.mark.parametrize("deployed", [True, False], ids=["deployed", "local"])
+def test_site_feed_holds_the_newest_fifty_papers(built_site, deployed_site, data, base, deployed):
+    _, site = deployed_site if deployed else built_site
     news = [p for p in data.papers if "other" not in p.topics]  # papers waiting for review are not news
-    feed = check_feed((site / "feed.xml").read_text(encoding="utf-8"), news, base)
+    feed = check_feed((site / "feed.xml").read_text(encoding="utf-8"), news, base if deployed else NO_ADDRESS_ID)
     assert len(feed.entries) == min(FEED_SIZE, sum(1 for p in news if p.date))
     assert any(p.date for p in data.papers if "other" in p.topics)
     assert feed.feed.title.endswith("newest papers")
 
 
-def test_each_topic_has_a_feed_linked_from_its_page_head(built_site, data, base):
+def test_each_topic_has_a_feed_linked_from_its_page_head(built_site, deployed_site, data, base):
     _, site = built_site
     assert not (site / "topics" / "other" / "feed.xml").exists()  # To review: not news
     for topic in data.taxonomy.topics:
         if topic.id == "other":
             continue
-        check_feed((site / "topics" / topic.id / "feed.xml").read_text(encoding="utf-8"),
-                   [p for p in data.papers if topic.id in p.topics], base)
+        members = [p for p in data.papers if topic.id in p.topics]
+        feed_path = f"topics/{topic.id}/feed.xml"
+        check_feed((deployed_site[1] / feed_path).read_text(encoding="utf-8"), members, base, feed_path)
+        check_feed((site / feed_path).read_text(encoding="utf-8"), members, NO_ADDRESS_ID, feed_path)
         head = [l for l in links_of(site / "topics" / topic.id / "index.html").head_links
                 if "alternate" in l.get("rel", "").split() and l.get("type") == "application/atom+xml"]
         targets = {resolve(site, f"topics/{topic.id}/", l["href"]) for l in head}
@@ -245,7 +255,7 @@ def test_every_page_links_the_site_feed(built_site, data):
         assert site / "feed.xml" in {resolve(site, page_dir, h) for h in hrefs}, page_dir
 
 
-def test_feed_entries_keep_their_ids_and_dates_when_a_paper_is_added(built_site, tmp_path, base):
+def test_feed_entries_keep_their_ids_and_dates_when_a_paper_is_added(built_site, tmp_path):
     root, site = built_site
     copy = tmp_path / "proj"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site"))
@@ -259,7 +269,7 @@ def test_feed_entries_keep_their_ids_and_dates_when_a_paper_is_added(built_site,
     assert result.returncode == 0, result.stderr
     before = feedparser.parse((site / "feed.xml").read_text(encoding="utf-8")).entries
     after = feedparser.parse((copy / "site" / "feed.xml").read_text(encoding="utf-8")).entries
-    assert after[0].id == f"{base}papers/a-newer-paper/"
+    assert after[0].id == f"{NO_ADDRESS_ID}papers/a-newer-paper/"
     assert [(e.id, e.updated) for e in after[1:]] == [(e.id, e.updated) for e in before[:-1]]
     # Nothing else moved: the other exports are the same bytes apart from the new paper.
     for name in ("topics/quantization/feed.xml", "topics/quantization.bib"):
@@ -295,7 +305,7 @@ def _expected_csv(key: str, value) -> str:
     return str(value)
 
 
-def test_json_and_csv_hold_every_front_matter_field_of_every_page(built_site, base):
+def test_json_and_csv_hold_every_front_matter_field_of_every_page(built_site):
     root, site = built_site
     pages = page_front_matter(root)
     records = json.loads((site / "papers.json").read_text(encoding="utf-8"))
@@ -304,7 +314,8 @@ def test_json_and_csv_hold_every_front_matter_field_of_every_page(built_site, ba
     assert list(rows[0]) == [key for key, _ in COLUMNS] and list(records[0]) == [key for key, _ in COLUMNS]
     for record, row in zip(records, rows):
         meta = pages[record["slug"]]
-        assert record["url"] == row["url"] == f"{base}papers/{record['slug']}/"
+        # A local build has no address: the URL is the page's path from the site's root.
+        assert record["url"] == row["url"] == f"papers/{record['slug']}/"
         assert (site / "papers" / record["slug"] / "index.html").is_file()
         assert record["abstract"] and row["abstract"] == record["abstract"]
         for key, value in meta.items():

@@ -25,7 +25,7 @@ from typing import Iterator, Optional
 
 import pytest
 
-from conftest import REPO, make_project, run_cli
+from conftest import DEPLOYED_AT, REPO, make_project, run_cli
 from readinglist import store
 from readinglist.site.build import load_site_data
 from readinglist.text import MATH_RE
@@ -95,10 +95,20 @@ class _TreeBuilder(HTMLParser):
 
 
 def parse_html(path: Path) -> Node:
+    return parse_html_text(path.read_text(encoding="utf-8"))
+
+
+def parse_html_text(text: str) -> Node:
     builder = _TreeBuilder()
-    builder.feed(path.read_text(encoding="utf-8"))
+    builder.feed(text)
     builder.close()
     return builder.root
+
+
+def shown(clean: str) -> str:
+    """The text a reader reads of clean text in a listing: math as its MathML's text."""
+    from readinglist.site.html import prose
+    return parse_html_text(prose(clean)).clean_text()
 
 
 def article(doc: Node) -> Node:
@@ -245,11 +255,15 @@ def test_paper_page_structure(built_site, site_data, sample_paper):
         assert paper.title in [v for values in query.values() for v in values]
     assert "arXiv page" not in links  # the dumps carry no arXiv ids
     headings = [h.clean_text() for h in art.find_all("h2")]
-    assert "Look it up" in headings and "Sources" in headings
-    assert paper.sources[0].file in art.clean_text()
+    assert "Look it up" in headings and "Sources" not in headings
+    # Where the paper was ingested from is for maintainers: folded away, out of the contents.
+    sources = art.find("details", cls="rl-sources")
+    assert sources is not None and "open" not in sources.attrs and sources.find("summary").clean_text() == "Sources"
+    assert paper.sources[0].file in sources.clean_text()
+    assert not [a for a in doc.find_all("a", cls="md-nav__link") if "sources" in a.attrs.get("href", "")]
     # Decoration is for reading, not for search: those sections are excluded.
     for h2 in art.find_all("h2"):
-        if h2.clean_text() in ("Look it up", "Sources"):
+        if h2.clean_text() == "Look it up":
             assert "data-search-exclude" in h2.attrs
 
 
@@ -309,7 +323,7 @@ def test_topic_pages_list_their_papers_newest_first(built_site, site_data):
             assert target is not None and target.is_file()
             paper = by_slug[target.parent.name]
             slugs.append(paper.slug)
-            assert link.clean_text() == paper.title
+            assert link.clean_text() == shown(paper.title)
             assert date_cell.clean_text() == (paper_day(paper).isoformat() if paper_day(paper) else "—")
             assert authors_cell.clean_text() == author_summary(paper)
             assert upvotes_cell.clean_text() == ("" if paper.upvotes is None else str(paper.upvotes))
@@ -375,12 +389,12 @@ def test_home_page_has_count_topic_cards_and_newest_papers(built_site, site_data
     assert shown == [p.slug for p in newest[:len(rows)]]
 
 
-def test_material_features_are_on(built_site, sample_paper):
-    _, site = built_site
+def test_material_features_are_on(deployed_site, sample_paper):
+    _, site = deployed_site
     for path in (site / "index.html", paper_page(site, sample_paper.slug)):
         doc = parse_html(path)
         config = json.loads(doc.find("script", id="__config").text())
-        for feature in ("navigation.instant", "search.highlight"):
+        for feature in ("navigation.instant", "navigation.indexes", "search.highlight"):
             assert feature in config["features"]
         schemes = {i.attrs.get("data-md-color-scheme") for i in doc.find_all("input", cls="md-option")}
         assert schemes == {"default", "slate"}  # the light/dark toggle
@@ -401,16 +415,52 @@ def test_404_page_is_styled_and_leads_back(built_site):
     assert doc.find("input", cls="md-search__input") is not None
 
 
-def test_sitemap_lists_every_page(built_site, site_data):
-    _, site = built_site
+def sitemap_locs(site: Path) -> list[str]:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = [loc.text for loc in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    paths = {urllib.parse.urlsplit(loc).path for loc in locs}
+    return [loc.text for loc in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+
+
+def test_sitemap_lists_every_page(deployed_site, site_data):
+    _, site = deployed_site
+    locs = sitemap_locs(site)
+    assert all(loc.startswith(DEPLOYED_AT) for loc in locs)
+    paths = {"/" + loc[len(DEPLOYED_AT):] for loc in locs}
     assert {f"/papers/{p.slug}/" for p in site_data.papers} <= paths
     assert {f"/topics/{t.id}/" for t in site_data.taxonomy.topics} <= paths
-    assert {"/", "/timeline/"} <= paths
+    assert {"/", "/timeline/", "/topics/"} <= paths
     assert len([p for p in paths if p.startswith("/papers/")]) == len(site_data.papers)
     assert (site / "sitemap.xml.gz").is_file()
+
+
+def test_a_site_built_without_an_address_names_none(built_site, tmp_path, monkeypatch):
+    """A local build (no READINGLIST_SITE_URL) must not point readers at the machine that
+    built it: no file names a loopback address, pages have no canonical link, the sitemap
+    is valid and empty (it could only hold absolute URLs), and instant navigation (which
+    needs the address) is off.  The build says so in one line."""
+    root, site = built_site
+    loopback = re.compile(rb"://(?:127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\])")
+    pointing_home = [p.relative_to(site).as_posix() for p in site.rglob("*")
+                     if p.is_file() and loopback.search(p.read_bytes())]
+    assert pointing_home == []
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 400 and not [p for p in pages if 'rel="canonical"' in p.read_text(encoding="utf-8")]
+    assert sitemap_locs(site) == []
+    config = json.loads(re.search(r'id="__config" type="application/json">([^<]*)<',
+                                  (site / "index.html").read_text(encoding="utf-8")).group(1))
+    assert "navigation.tabs" in config["features"]
+    assert not [f for f in config["features"] if f.startswith("navigation.instant")]
+    small, _ = small_project(tmp_path)
+    notes = [line for line in build(small, monkeypatch).stdout.splitlines() if "READINGLIST_SITE_URL" in line]
+    assert len(notes) == 1 and "instant navigation off" in notes[0] and "empty sitemap" in notes[0]
+
+
+def test_a_deployed_site_keeps_its_address_and_instant_navigation(deployed_site):
+    _, site = deployed_site
+    page = (site / "papers" / next((site / "papers").iterdir()).name / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'<link rel="canonical" href="{re.escape(DEPLOYED_AT)}papers/[^"]+/">', page)
+    features = json.loads(re.search(r'id="__config" type="application/json">([^<]*)<', page).group(1))["features"]
+    assert "navigation.instant" in features and "navigation.instant.progress" in features
+    assert f"<id>{DEPLOYED_AT}feed.xml</id>" in (site / "feed.xml").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- small projects
@@ -477,7 +527,8 @@ def test_paper_with_arxiv_id_links_its_abs_page_and_escapes_its_description(tmp_
     assert "Jun 17, 2021" in art.find("p", cls="rl-meta").clean_text()
     # The description: plain text, quotes and ampersands escaped once (the parser decodes them).
     description = meta_description_of(doc)
-    assert description.startswith('We fine-tune with "low-rank" updates & keep $W_0$ frozen')
+    # Math cannot render in a meta tag: it is written out, never left as TeX.
+    assert description.startswith('We fine-tune with "low-rank" updates & keep W₀ frozen, so memory drops by 3×')
     assert description.endswith("…") and len(description) <= 200
     raw = (root / "site" / "papers" / "lora" / "index.html").read_text(encoding="utf-8")
     assert '&#34;low-rank&#34;' in raw or "&quot;low-rank&quot;" in raw

@@ -481,7 +481,11 @@ def write_text(path: Path, text: str) -> bool:
 
     Returns True when the file was written.
     """
-    data = text.encode("utf-8")
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> bool:
+    """Write `data` atomically (an image, say); do nothing if the file holds exactly that."""
     try:
         if path.read_bytes() == data:
             return False

@@ -255,6 +255,8 @@ def taxonomy_from_data(data: Any, model: Optional[TitleModel] = None) -> Taxonom
             raise TaxonomyError(f"topic id {tid!r} must be lower-case words joined by hyphens")
         if tid in seen:
             raise TaxonomyError(f"topic id {tid!r} appears twice")
+        if tid == "index":  # topics/index.md is the overview of every topic
+            raise TaxonomyError("topic id 'index' is taken by the page of all topics; choose another")
         seen.add(tid)
         topics.append(_topic_from_entry(entry, default_min))
     if OTHER not in seen:

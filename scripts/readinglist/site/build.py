@@ -112,6 +112,12 @@ def site_data_from(project: store.Project, taxonomy: Taxonomy, catalog: Catalog)
     return SiteData(project, taxonomy, papers, excluded, warnings)
 
 
+# What a build without READINGLIST_SITE_URL leaves out, in one line (README, "Deploying").
+NO_ADDRESS_NOTE = ("no site address (READINGLIST_SITE_URL is unset): links are relative, so the site works "
+                   "wherever it is copied; no canonical links, an empty sitemap, relative feed links and "
+                   "instant navigation off. Set READINGLIST_SITE_URL to the deployed address for those.")
+
+
 # Generated pages earlier versions wrote into content/ (the docs tree holds them now).
 OLD_GENERATED_PAGES = ("index.md", "timeline.md", "stats.md", "data.md", "people/authors.md",
                        "people/organizations.md")
@@ -149,9 +155,11 @@ def site_settings(project: store.Project) -> SiteSettings:
     if not isinstance(name, str) or not name.strip():
         raise InputError("mkdocs.yml", "`site_name:` is missing; give the site a name")
     url, repo = config.get("site_url"), config.get("repo_url")
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    features = tuple(f for f in theme.get("features") or () if isinstance(f, str))
     return SiteSettings(name, url if isinstance(url, str) and url else None,
                         config.get("use_directory_urls", True) is not False,
-                        repo if isinstance(repo, str) and repo else None)
+                        repo if isinstance(repo, str) and repo else None, features)
 
 
 def write_tree(data: SiteData, settings: SiteSettings, site_dir: Path, hooks: bool = True) -> list[str]:
@@ -184,7 +192,8 @@ def write_engine_config(data: SiteData, settings: SiteSettings, site_dir: Path, 
     project = data.project
     site = os.path.relpath(site_dir.resolve(), project.build.resolve())
     return store.write_text(project.build / ENGINE_CONFIG,
-                            engine_config(data.taxonomy, site, hooks, edit_links=bool(settings.repo_url)))
+                            engine_config(data.taxonomy, site, hooks, edit_links=bool(settings.repo_url),
+                                          features=settings.features_without_an_address()))
 
 
 def finish_site(data: SiteData, settings: SiteSettings, site_dir: Path) -> None:
@@ -246,4 +255,6 @@ def run_build(project: store.Project, strict: bool = True, site_dir: Optional[st
         store.write_text(stamp_path, json.dumps({"stamp": stamp}) + "\n")
         print(f"built {len(data.papers)} paper pages and {len(data.taxonomy.topics)} topic pages "
               f"into {site_dir or 'site/'} with {engine}")
+        if not settings.site_url:
+            print(NO_ADDRESS_NOTE)
     return 1 if data.excluded else status

@@ -6,6 +6,11 @@ text is escaped and the markup is well-formed).  Text and axes use
 light and dark mode; the bar and point colours read on both backgrounds.
 Each chart has a `<title>` and a `<desc>` for screen readers, and each bar or
 point its own `<title>` (a tooltip with the exact number).
+
+Drawn for a phone first: every chart is CHART_WIDTH units wide and all its
+text FONT_SIZE units high, and pages scale a chart to the column's width (at
+most a little larger than drawn, readinglist.css).  A 375 px phone leaves
+about 343 px for it, so text stays above 10 px: 12 × 343 / 380 ≈ 10.8.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 BAR_COLOUR = "#4e79a7"
 POINT_COLOUR = "#e15759"
 FONT_SIZE = 12
+CHART_WIDTH = 380
 # Beyond this many points a scatter plot draws counts per cell instead.
 MAX_POINTS = 1500
 
@@ -93,22 +99,20 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def bar_chart(chart_id: str, bars: Sequence[Bar], title: str, desc: str, unit: str = "papers") -> str:
-    """Horizontal bars, one per label, with the value at the end of each bar."""
-    label_width, bar_area, row, top = 250, 400, 22, 8
-    width, height = label_width + bar_area + 50, top * 2 + row * max(1, len(bars))
-    svg = _svg(chart_id, width, height, title, desc)
+    """Horizontal bars, one per label: the label above its bar (names stay whole on a
+    phone), the value at the end of the bar."""
+    bar_area, row, top = CHART_WIDTH - 50, 36, 4
+    height = top * 2 + row * max(1, len(bars))
+    svg = _svg(chart_id, CHART_WIDTH, height, title, desc)
     top_value = max((b.value for b in bars), default=0) or 1
     for i, bar in enumerate(bars):
         y = top + i * row
         group = _maybe_link(svg, bar.href)
-        _el(group, "text", _shorten(bar.label, 40), x=label_width - 8, y=_num(y + row * 0.65),
-            text_anchor="end", fill="currentColor")
+        _el(group, "text", _shorten(bar.label, 52), x=0, y=y + 13, fill="currentColor")
         length = bar_area * bar.value / top_value
-        rect = _el(group, "rect", class_="rl-bar", x=label_width, y=_num(y + 3), width=_num(length),
-                   height=row - 6, fill=BAR_COLOUR)
+        rect = _el(group, "rect", class_="rl-bar", x=0, y=y + 18, width=_num(length), height=12, fill=BAR_COLOUR)
         _el(rect, "title", f"{bar.label}: {bar.value} {unit}")
-        _el(group, "text", str(bar.value), x=_num(label_width + length + 6), y=_num(y + row * 0.65),
-            fill="currentColor")
+        _el(group, "text", str(bar.value), x=_num(length + 6), y=y + 29, fill="currentColor")
     return _to_string(svg)
 
 
@@ -118,7 +122,8 @@ def small_multiples(chart_id: str, panels: Sequence[tuple[str, Sequence[int], Op
 
     `columns` are the x values (e.g. years); a zero count draws no bar.
     """
-    per_row, cell_w, cell_h, pad = 3, 240, 120, 10
+    per_row, cell_h, pad = 2, 120, 8
+    cell_w = CHART_WIDTH // per_row
     plot_h, plot_top = 70, 24
     rows = max(1, math.ceil(len(panels) / per_row))
     svg = _svg(chart_id, per_row * cell_w, rows * cell_h, title, desc)
@@ -127,7 +132,7 @@ def small_multiples(chart_id: str, panels: Sequence[tuple[str, Sequence[int], Op
     for index, (label, counts, href) in enumerate(panels):
         x0, y0 = (index % per_row) * cell_w + pad, (index // per_row) * cell_h
         heading = _maybe_link(svg, href)
-        _el(heading, "text", _shorten(label, 36), x=x0, y=y0 + 16, font_weight="bold", fill="currentColor")
+        _el(heading, "text", _shorten(label, 24), x=x0, y=y0 + 16, font_weight="bold", fill="currentColor")
         base = y0 + plot_top + plot_h
         _el(svg, "line", x1=x0, x2=_num(x0 + slot * len(columns)), y1=base, y2=base,
             stroke="currentColor", stroke_opacity="0.4")
@@ -139,9 +144,9 @@ def small_multiples(chart_id: str, panels: Sequence[tuple[str, Sequence[int], Op
                        width=_num(max(1.0, slot - 2)), height=_num(h), fill=BAR_COLOUR)
             _el(rect, "title", f"{label}, {column}: {value} {unit}")
         if columns:
-            _el(svg, "text", str(columns[0]), x=x0, y=base + 14, font_size=10, fill="currentColor")
-            _el(svg, "text", str(columns[-1]), x=_num(x0 + slot * len(columns)), y=base + 14,
-                font_size=10, text_anchor="end", fill="currentColor")
+            _el(svg, "text", str(columns[0]), x=x0, y=base + 15, fill="currentColor")
+            _el(svg, "text", str(columns[-1]), x=_num(x0 + slot * len(columns)), y=base + 15,
+                text_anchor="end", fill="currentColor")
     return _to_string(svg)
 
 
@@ -155,7 +160,7 @@ def _log_scale(value: float) -> float:
 def scatter_chart(chart_id: str, points: Sequence[Point], title: str, desc: str,
                   x_label: str, y_label: str) -> str:
     """Points on a year axis against a logarithmic count axis (counts are heavy-tailed)."""
-    width, height, left, right, top, bottom = 700, 340, 56, 16, 12, 44
+    width, height, left, right, top, bottom = CHART_WIDTH, 280, 48, 14, 12, 44
     svg = _svg(chart_id, width, height, title, desc)
     plot_w, plot_h = width - left - right, height - top - bottom
     if not points:
@@ -185,7 +190,7 @@ def _scatter_axes(svg, first, last, y_top, sx, sy, left, top, plot_w, plot_h, x_
     axis = {"stroke": "currentColor", "stroke_opacity": "0.35"}
     _el(svg, "line", x1=left, x2=left + plot_w, y1=top + plot_h, y2=top + plot_h, **axis)
     _el(svg, "line", x1=left, x2=left, y1=top, y2=top + plot_h, **axis)
-    step = max(1, math.ceil((last - first) / 10))
+    step = max(1, math.ceil((last - first) / 5))  # a year label is ~30 units wide
     for year in range(first, last + 1, step):
         x = _num(sx(year))
         _el(svg, "line", x1=x, x2=x, y1=top, y2=top + plot_h, stroke="currentColor", stroke_opacity="0.1")

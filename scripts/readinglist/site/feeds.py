@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Callable, Iterable, Optional
 
-from readinglist.text import plain_text
+from readinglist.text import readable_text
 from readinglist.paper import Paper
 from readinglist.site.pages import direct_links
 
@@ -50,18 +50,22 @@ def _sub(parent: ET.Element, tag: str, text: Optional[str] = None, **attrib: str
 
 def atom_feed(papers: Iterable[Paper], *, title: str, feed_url: str, page_url: str,
               paper_url: Callable[[str], str], topic_names: Optional[dict[str, str]] = None,
-              author: Optional[str] = None) -> str:
+              author: Optional[str] = None, feed_id: Optional[str] = None,
+              paper_id: Optional[Callable[[str], str]] = None) -> str:
     """An Atom 1.0 document of the newest dated `papers`.
 
     `feed_url` and `page_url` are the feed's own address and the page it
-    stands for; `paper_url(slug)` is the absolute URL of a paper's page, which
-    also serves as the entry's id.  `author` (the feed's, for entries that
-    name none) defaults to the title.
+    stands for; `paper_url(slug)` is the URL of a paper's page.  The feed's
+    and each entry's id is its URL, unless `feed_id` and `paper_id(slug)` say
+    otherwise (a site with no address links relatively, and ids must be
+    absolute).  `author` (the feed's, for entries that name none) defaults to
+    the title.
     """
+    paper_id = paper_id or paper_url
     entries = newest_dated(papers)
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
     _sub(feed, "title", title)
-    _sub(feed, "id", feed_url)
+    _sub(feed, "id", feed_id or feed_url)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     _sub(feed, "link", rel="alternate", type="text/html", href=page_url)
     _sub(feed, "updated", atom_date(entries[0].date) if entries else EMPTY_FEED_UPDATED)
@@ -69,24 +73,24 @@ def atom_feed(papers: Iterable[Paper], *, title: str, feed_url: str, page_url: s
     _sub(feed_author, "name", author or title)
     _sub(feed, "generator", "readinglist")
     for paper in entries:
-        _add_entry(feed, paper, paper_url(paper.slug), topic_names or {})
+        _add_entry(feed, paper, paper_url(paper.slug), paper_id(paper.slug), topic_names or {})
     ET.indent(feed, space=" ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def _add_entry(feed: ET.Element, paper: Paper, url: str, topic_names: dict[str, str]) -> None:
+def _add_entry(feed: ET.Element, paper: Paper, url: str, ident: str, topic_names: dict[str, str]) -> None:
     entry = _sub(feed, "entry")
-    _sub(entry, "title", plain_text(paper.title))
-    _sub(entry, "id", url)
+    _sub(entry, "title", readable_text(paper.title))
+    _sub(entry, "id", ident)
     _sub(entry, "link", rel="alternate", type="text/html", href=url)
     _sub(entry, "published", atom_date(paper.date))
     _sub(entry, "updated", atom_date(paper.date))
     for title, href in direct_links(paper):
         _sub(entry, "link", rel="related", type="text/html", href=href, title=title)
     for name in paper.authors:
-        _sub(_sub(entry, "author"), "name", plain_text(name))
+        _sub(_sub(entry, "author"), "name", readable_text(name))
     for topic in paper.topics:
         if topic in topic_names:
             _sub(entry, "category", term=topic, label=topic_names[topic])
     if paper.abstract:
-        _sub(entry, "summary", plain_text(paper.abstract), type="text")
+        _sub(entry, "summary", readable_text(paper.abstract), type="text")

@@ -8,6 +8,7 @@ without.
 
 from __future__ import annotations
 
+import posixpath
 from typing import Callable, Optional, Sequence
 
 from readinglist.site.citations import bibtex_entries, bibtex_file
@@ -26,6 +27,11 @@ def page_path(src: str, directory_urls: bool = True) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
+# A feed's and its entries' ids when the site has no address: ids must be absolute
+# IRIs, and these say plainly that they name the paper, not where it is served.
+NO_ADDRESS_ID = "urn:readinglist:"
+
+
 def site_root(site_url: Optional[str]) -> str:
     """The site's address ending in '/', or '' (links relative to the root) when unknown."""
     return site_url.rstrip("/") + "/" if site_url else ""
@@ -35,6 +41,13 @@ def url_maker(site_url: Optional[str], directory_urls: bool = True) -> Callable[
     """src -> absolute URL of its page (relative to the root when the site URL is unknown)."""
     root = site_root(site_url)
     return lambda src: root + page_path(src, directory_urls)
+
+
+def relative_to(folder: str, path: str) -> str:
+    """`path` (from the site root) as a link from a file in `folder` ('' is the root)."""
+    rel = posixpath.relpath(path or ".", folder or ".")
+    rel = "./" if rel == "." else rel
+    return rel + "/" if path.endswith("/") and not rel.endswith("/") else rel
 
 
 def topic_feed_path(topic_id: str) -> str:
@@ -58,8 +71,17 @@ def site_files(papers: Sequence[Paper], taxonomy: Taxonomy, site_name: str,
         return page_url(f"papers/{slug}.md")
 
     def feed(members: Sequence[Paper], title: str, path: str, page_src: str) -> str:
-        return atom_feed(members, title=title, feed_url=root + path, page_url=page_url(page_src),
-                         paper_url=paper_url, topic_names=topic_names, author=site_name)
+        if root:
+            return atom_feed(members, title=title, feed_url=root + path, page_url=page_url(page_src),
+                             paper_url=paper_url, topic_names=topic_names, author=site_name)
+        # No address: links relative to the feed (readers resolve them against the
+        # feed's own URL, wherever the site is served), ids in NO_ADDRESS_ID.
+        here = posixpath.dirname(path)
+        return atom_feed(members, title=title, feed_url=relative_to(here, path),
+                         page_url=relative_to(here, page_path(page_src, directory_urls)),
+                         paper_url=lambda slug: relative_to(here, paper_url(slug)), topic_names=topic_names,
+                         author=site_name, feed_id=NO_ADDRESS_ID + path,
+                         paper_id=lambda slug: NO_ADDRESS_ID + paper_url(slug))
 
     topic_names = {t.id: t.name for t in taxonomy.topics}
     entries = entries if entries is not None else bibtex_entries(papers)

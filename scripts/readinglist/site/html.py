@@ -60,15 +60,40 @@ def _prose_piece(piece: str) -> str:
 _ENTITY_RE = re.compile(r"&#?\w+;")
 
 
-def prose(clean: str) -> str:
-    """Clean text as HTML with `$...$` math as MathML (what `md_escape` + arithmatex + mathml give)."""
+def prose(clean: str, links: bool = False) -> str:
+    """Clean text as HTML with `$...$` math as MathML (what `md_escape` + arithmatex + mathml give);
+    with `links`, every web address in it is a link (not in a title: it is a link already)."""
+    piece = _linked_piece if links else _prose_piece
     out: list[str] = []
     pos = 0
     for m in MATH_RE.finditer(clean):
-        out.append(_prose_piece(clean[pos:m.start()]))
+        out.append(piece(clean[pos:m.start()]))
         out.append(tex_to_mathml(_ENTITY_RE.sub(lambda e: htmllib.unescape(e.group()), m.group(1))))
         pos = m.end()
-    out.append(_prose_piece(clean[pos:]))
+    out.append(piece(clean[pos:]))
+    return "".join(out)
+
+
+# A web address in running text: a word that starts with `http(s)://` (after a space or
+# an opening bracket, not inside markup-looking text such as `href="..."` or `](...)`),
+# up to a space, without the punctuation that ends a sentence or closes a bracket
+# around it ("see (https://x.org).").
+WEB_ADDRESS_RE = re.compile(r"(?<![^\s(\[])(?<!\]\()https?://[^\s<>\"`]*[^\s<>\"`.,;:!?')\]}]")
+
+
+def web_addresses(clean: str) -> list[tuple[int, int]]:
+    """(start, end) of each web address in a piece of text."""
+    return [m.span() for m in WEB_ADDRESS_RE.finditer(clean)] if "://" in clean else []
+
+
+def _linked_piece(text: str) -> str:
+    out, pos = [], 0
+    for start, end in web_addresses(text):
+        address = text[start:end]
+        out.append(_prose_piece(text[pos:start]))
+        out.append(link(address.replace("\\$", "$"), _prose_piece(address)))
+        pos = end
+    out.append(_prose_piece(text[pos:]))
     return "".join(out)
 
 
@@ -79,10 +104,12 @@ _SIMPLE_PARAGRAPH_RE = re.compile(r"^[^\s\n](?:[^\n]*[^\s\n])?$")
 
 
 def paragraph(clean: str) -> Optional[str]:
-    """`<p>...</p>` for a one-line paragraph of clean text, or None when Markdown must decide."""
+    """`<p>...</p>` for a one-line paragraph of clean text, or None when Markdown must decide.
+
+    Web addresses are links, as Markdown makes of `<https://...>` (autolinks)."""
     if not clean or not _SIMPLE_PARAGRAPH_RE.match(clean) or "  " in clean:
         return None
-    made = prose(clean)
+    made = prose(clean, links=True)
     if clean[0] in _LINE_START_ENTITIES:  # md_escape writes these as references at a line's start
         made = _LINE_START_ENTITIES[clean[0]] + made[1:]
     return f"<p>{made}</p>"

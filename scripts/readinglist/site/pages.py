@@ -152,7 +152,7 @@ def paper_table(papers: list[Paper], here: str, directory_urls: bool = True,
     through Markdown costs seconds (BENCHMARKS.md)."""
     rows = []
     for p in papers:
-        title = html.link(html.relative_url(here, f"papers/{p.slug}.md", directory_urls), html.text(p.title))
+        title = html.link(html.relative_url(here, f"papers/{p.slug}.md", directory_urls), html.prose(p.title))
         code = code_badge(p)
         upvotes = str(p.upvotes) if p.upvotes is not None else ""
         rows.append((_date_cell(p, day), title, html.text(author_summary(p)), upvotes, code))
@@ -204,6 +204,39 @@ def review_page(description: str, members: list[Paper], directory_urls: bool = T
     return generated_page(front, "\n".join(body) + "\n", html_lines=True)
 
 
+# Newest papers shown under each topic of the overview.
+OVERVIEW_NEWEST = 3
+
+
+def topics_overview_page(taxonomy: Taxonomy, papers: list[Paper], directory_urls: bool = True) -> str:
+    """topics/index.md, the Topics tab's landing page: every topic with its description,
+    its paper count (a link to its page) and its newest papers; HTML lines, as every listing."""
+    here = "topics/index.md"
+    lines = ["# Topics",
+             f'<p class="rl-count">{len(taxonomy.topics)} topics, in the order of the navigation; '
+             "a paper may be filed under more than one.</p>"]
+    for topic in taxonomy.topics:
+        members = newest_first(p for p in papers if topic.id in p.topics)
+        page = html.relative_url(here, f"topics/{topic.id}.md", directory_urls)
+        lines.append(f"## {md_escape(topic_label(topic.id, topic.name))}")
+        lines.append(html.paragraph_of(topic.description))
+        count = f"{len(members)} paper{'s' if len(members) != 1 else ''}"
+        if not members:
+            lines.append(f'<p class="rl-count">{html.link(page, count)} yet.</p>')
+            continue
+        lines.append(f'<p class="rl-count">{html.link(page, count)}; the newest:</p>')
+        lines.append(html.bullet_list(_dated_item(p, here, directory_urls) for p in members[:OVERVIEW_NEWEST]))
+    front = {"title": "Topics", "description": f"The {len(taxonomy.topics)} topics of the reading list, "
+                                               "each with its newest papers.",
+             "search": {"boost": 0.1}}
+    return generated_page(front, "\n".join(lines) + "\n", html_lines=True)
+
+
+def _dated_item(p: Paper, here: str, directory_urls: bool) -> str:
+    title = html.link(html.relative_url(here, f"papers/{p.slug}.md", directory_urls), html.prose(p.title))
+    return f"{_date_cell(p)} · {title}"
+
+
 def topic_links(topic_id: str, count: int, feed: bool = True) -> str:
     """Feed and BibTeX of a topic; files, not pages, hence raw links (relative to /topics/<id>/)."""
     tid = html_escape(urllib.parse.quote(topic_id))
@@ -242,7 +275,7 @@ def _timeline_item(p: Paper, directory_urls: bool) -> str:
     when = paper_day(p)
     day = f"{when.day} · " if when else ""
     who = author_summary(p)
-    title = html.link(html.relative_url("timeline.md", f"papers/{p.slug}.md", directory_urls), html.text(p.title))
+    title = html.link(html.relative_url("timeline.md", f"papers/{p.slug}.md", directory_urls), html.prose(p.title))
     return f"{day}{title}" + (f" — {html.text(who)}" if who else "")
 
 

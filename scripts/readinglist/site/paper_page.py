@@ -23,7 +23,7 @@ from readinglist.curate.classify import Taxonomy
 from readinglist.paper import Paper
 from readinglist.site import html
 from readinglist.site.mathml import bake_math
-from readinglist.text import MATH_RE, html_escape, md_escape, plain_text
+from readinglist.text import MATH_RE, html_escape, md_escape, readable_text
 
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -32,8 +32,7 @@ MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "
 LOOK_IT_UP = ("Look it up", "look-it-up")
 RELATED = ("Related papers", "related-papers")
 CITE = ("Cite", "cite")
-SOURCES = ("Sources", "sources")
-SECTIONS = (LOOK_IT_UP, RELATED, CITE, SOURCES)
+SECTIONS = (LOOK_IT_UP, RELATED, CITE)
 
 
 def front_matter(values: dict) -> str:
@@ -46,7 +45,7 @@ def front_matter(values: dict) -> str:
 
 def lookup_links(paper: Paper) -> list[tuple[str, str]]:
     """(label, URL) to find the paper elsewhere, by title (its own links are direct_links)."""
-    query = plain_text(paper.title)
+    query = readable_text(paper.title)
     q = urllib.parse.quote_plus(query)
     links = [
         ("arXiv search", f"https://arxiv.org/search/?query={q}&searchtype=title"),
@@ -57,10 +56,19 @@ def lookup_links(paper: Paper) -> list[tuple[str, str]]:
 
 
 def meta_description(paper: Paper, limit: int = 200) -> str:
-    text = plain_text(paper.abstract) or plain_text(paper.title)
+    text = readable_text(paper.abstract) or readable_text(paper.title)
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def sources_note(paper: Paper) -> str:
+    """Where ingest read the paper, folded away: maintainers want it, readers do not
+    (the front matter and the data exports carry it too).  No heading, so it stays
+    out of the page's table of contents."""
+    where = ", ".join(f"{html.text(s.file)} line {s.line}" for s in paper.sources)
+    return (f'<details class="rl-sources" data-search-exclude><summary>Sources</summary>'
+            f"<p>Ingested from {where}.</p></details>")
 
 
 class PaperPages:
@@ -147,18 +155,16 @@ class PaperPages:
         lines.append(html.bullet_list(html.link(url, label) for label, url in lookup_links(paper)))
         if related:
             lines.append(html.heading_line(2, RELATED[0], search_exclude=True))
-            lines.append(html.bullet_list(html.link(self.url(f"papers/{p.slug}.md"), html.text(p.title))
+            lines.append(html.bullet_list(html.link(self.url(f"papers/{p.slug}.md"), html.prose(p.title))
                                           for p in related))
         if bibtex:
             lines.append(html.heading_line(2, CITE[0], search_exclude=True))
             lines.append(html.bibtex_block(bibtex))
         if paper.sources:
-            lines.append(html.heading_line(2, SOURCES[0], search_exclude=True))
-            lines.append("<p>Ingested from " + ", ".join(f"{html.text(s.file)} line {s.line}"
-                                                         for s in paper.sources) + ".</p>")
+            lines.append(sources_note(paper))
         front = {
             # Material prints these values into the page as they are: escaped here, once.
-            "title": html_escape(plain_text(paper.title)),
+            "title": html_escape(readable_text(paper.title)),
             "description": html_escape(meta_description(paper)),
             # One search entry per paper, written by readinglist (site/search.py).
             "search": {"exclude": True},

@@ -47,7 +47,7 @@ def _group_by_person(pairs: Iterable[tuple[str, Paper]]) -> dict[str, tuple[str,
 
 
 def _paper_link(paper: Paper, here: str, directory_urls: bool) -> str:
-    return html.link(html.relative_url(here, f"papers/{paper.slug}.md", directory_urls), html.text(paper.title))
+    return html.link(html.relative_url(here, f"papers/{paper.slug}.md", directory_urls), html.prose(paper.title))
 
 
 def _count(n: int) -> str:

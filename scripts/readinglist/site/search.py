@@ -36,7 +36,7 @@ from typing import Iterable, Optional, Sequence
 from lunr.stop_word_filter import WORDS as _LUNR_STOP_WORDS
 
 from readinglist.curate.classify import Taxonomy
-from readinglist.text import plain_text
+from readinglist.text import readable_text
 from readinglist.paper import Paper
 
 # Distinct (paper, abstract word) pairs the whole index may hold; measured in
@@ -110,11 +110,11 @@ def _esc(text: str) -> str:
 
 def paper_entry(paper: Paper, taxonomy: Taxonomy, location: str, keep: int, df: Counter,
                 terms: Optional[list[str]] = None) -> dict:
-    title = plain_text(paper.title)
+    title = readable_text(paper.title)
     who = ", ".join(paper.authors) + (" et al." if paper.et_al else "")
     byline = " · ".join(x for x in (who, paper.organization or "") if x)
     topics = ", ".join(t.name for t in (taxonomy.get(tid) for tid in paper.topics) if t is not None)
-    abstract = plain_text(paper.abstract)
+    abstract = readable_text(paper.abstract)
     abstract = trim_abstract(abstract, keep, df, frozenset(index_terms(title)), terms)
     text = "".join(f"<p>{_esc(part)}</p>" for part in (byline, topics, abstract) if part)
     return {"location": location, "title": _esc(title), "text": text, "boost": PAPER_BOOST}
@@ -125,7 +125,7 @@ def paper_entries(papers: Sequence[Paper], taxonomy: Taxonomy, locations: dict[s
     """Entries for the papers whose page was built (`locations`: slug -> page URL)."""
     built = sorted((p for p in papers if p.slug in locations), key=lambda p: p.slug)
     keep = terms_per_paper(len(built), budget)
-    terms = [index_terms(plain_text(p.abstract)) for p in built]
+    terms = [index_terms(readable_text(p.abstract)) for p in built]
     df = document_frequency(terms)
     return [paper_entry(p, taxonomy, locations[p.slug], keep, df, t) for p, t in zip(built, terms)]
 

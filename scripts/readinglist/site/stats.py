@@ -13,7 +13,7 @@ from typing import Sequence
 
 from readinglist.site.charts import Bar, Point, bar_chart, scatter_chart, small_multiples
 from readinglist.curate.classify import Taxonomy
-from readinglist.text import plain_text
+from readinglist.text import readable_text
 from readinglist.paper import Paper
 from readinglist.site.pages import generated_page
 
@@ -54,7 +54,7 @@ def year_panels(papers: Sequence[Paper], taxonomy: Taxonomy, root: str
 def upvote_points(papers: Sequence[Paper], root: str) -> list[Point]:
     chosen = sorted((p for p in papers if p.date and p.upvotes is not None), key=lambda p: (p.date, p.slug))
     return [Point(fractional_year(p.date), p.upvotes,
-                  f"{plain_text(p.title)} ({p.date.isoformat()}): {p.upvotes} upvote{'s' if p.upvotes != 1 else ''}",
+                  f"{readable_text(p.title)} ({p.date.isoformat()}): {p.upvotes} upvote{'s' if p.upvotes != 1 else ''}",
                   f"{root}papers/{p.slug}/") for p in chosen]
 
 

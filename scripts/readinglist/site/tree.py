@@ -21,7 +21,7 @@ from readinglist.curate.classify import Taxonomy
 from readinglist.text import html_escape
 from readinglist.site.exports import data_page
 from readinglist.site.files import site_files
-from readinglist.site.pages import home_page, timeline_page, topic_label, topic_page
+from readinglist.site.pages import home_page, timeline_page, topic_label, topic_page, topics_overview_page
 from readinglist.site.paper_page import PaperPages
 from readinglist.site.people import authors_page, organizations_page
 from readinglist.site.stats import stats_page
@@ -38,12 +38,25 @@ EDITED_IN = {"index.md": "site_config/home.md", "topics/": "site_config/topics.y
 
 @dataclass(frozen=True)
 class SiteSettings:
-    """What the tree needs to know of mkdocs.yml (store.read_site_settings reads it)."""
+    """What the tree needs to know of mkdocs.yml (build.site_settings reads it)."""
 
     site_name: str
     site_url: Optional[str]
     directory_urls: bool = True
     repo_url: Optional[str] = None
+    # The theme's features as mkdocs.yml lists them.
+    features: tuple[str, ...] = ()
+
+    def features_without_an_address(self) -> Optional[list[str]]:
+        """The features to build with when the site has no address, or None to keep them.
+
+        Material's instant navigation loads pages only from its own site_url (its
+        sitemap tells it which pages are its own), and without one it breaks
+        links: a site with no address is built without it."""
+        if self.site_url:
+            return None
+        kept = [f for f in self.features if not f.startswith("navigation.instant")]
+        return kept if len(kept) != len(self.features) else None
 
 
 def edited_in(src: str) -> Optional[str]:
@@ -68,6 +81,7 @@ def generated_pages(data, intro: str, settings: SiteSettings, memo: Optional["Pa
     urls = settings.directory_urls
     pages = {"index.md": home_page(data.papers, data.taxonomy, intro, urls),
              "timeline.md": timeline_page(data.papers, urls)}
+    pages["topics/index.md"] = topics_overview_page(data.taxonomy, data.papers, urls)
     for topic in data.taxonomy.topics:
         src = f"topics/{topic.id}.md"
         if memo is None:
@@ -157,7 +171,9 @@ def navigation(taxonomy: Taxonomy) -> list:
     return [
         {"Home": "index.md"},
         # Material prints a nav title as it is: escaped here, once.
-        {"Topics": [{html_escape(topic_label(t.id, t.name)): f"topics/{t.id}.md"} for t in taxonomy.topics]},
+        # The section's first page is its landing page (Material's navigation.indexes).
+        {"Topics": ["topics/index.md", *({html_escape(topic_label(t.id, t.name)): f"topics/{t.id}.md"}
+                                         for t in taxonomy.topics)]},
         {"Timeline": "timeline.md"},
         {"Stats": "stats.md"},
         {"People": [{"Authors": "people/authors.md"}, {"Organizations": "people/organizations.md"}]},
@@ -165,19 +181,24 @@ def navigation(taxonomy: Taxonomy) -> list:
     ]
 
 
-def engine_config(taxonomy: Taxonomy, site_dir: str, hooks: bool, edit_links: bool = True) -> str:
+def engine_config(taxonomy: Taxonomy, site_dir: str, hooks: bool, edit_links: bool = True,
+                  features: Optional[list[str]] = None) -> str:
     """build/mkdocs.yml: the tracked mkdocs.yml, this tree and its navigation.
 
     Paths in an INHERITed file are read relative to this one (MkDocs' rule), so
     the path options of mkdocs.yml that point into the repository are set again
     here.  `hooks` adds site_config/hooks.py, which only makes the build faster:
     the site is the same without it (tests/test_tree.py).  Without a repository
-    URL (`edit_links` False) there are no "edit this page" links, not dead ones."""
+    URL (`edit_links` False) there are no "edit this page" links, not dead ones.
+    `features`, when given, replace the theme's (INHERIT replaces lists whole)."""
+    theme: dict = {"custom_dir": "../site_config/overrides"}
+    if features is not None:
+        theme["features"] = features
     config = {
         "INHERIT": "../mkdocs.yml",
         "docs_dir": TREE_DIR,
         "site_dir": site_dir,
-        "theme": {"custom_dir": "../site_config/overrides"},
+        "theme": theme,
         "nav": navigation(taxonomy),
     }
     if not edit_links:

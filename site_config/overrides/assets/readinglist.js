@@ -5,6 +5,8 @@
 // * A `<div class="rl-filter" data-rl-filter="Label">` (timeline, authors)
 //   becomes a filter box for the lists after it; headings whose lists end up
 //   empty are hidden with them.
+// * Search results show a title and the words around the match: Material
+//   shows a result's whole matching paragraph, for a paper its whole abstract.
 //
 // Material's instant navigation swaps pages without a reload and announces
 // each one on `document$`; without Material we run once on DOMContentLoaded.
@@ -180,9 +182,94 @@
     });
   }
 
+  // ---------------------------------------------------------- search results
+
+  var SNIPPET_WORDS = 24;
+
+  // The text of `node` as runs: [{text, mark}], `mark` true inside <mark>.
+  function runsOf(node, inMark, runs) {
+    Array.prototype.forEach.call(node.childNodes, function (child) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        runs.push({ text: child.nodeValue, mark: inMark });
+      } else if (child.nodeType === Node.ELEMENT_NODE) {
+        runsOf(child, inMark || child.tagName === "MARK", runs);
+      }
+    });
+    return runs;
+  }
+
+  // [from, to) of `text`: SNIPPET_WORDS whole words, the word at `at` a third of the way in.
+  function snippetRange(text, at) {
+    var words = [];
+    text.replace(/\S+/g, function (word, start) { words.push([start, start + word.length]); });
+    if (!words.length) return [0, 0];
+    var hit = 0;
+    while (hit < words.length - 1 && words[hit][1] <= at) hit++;
+    var first = Math.max(0, hit - Math.floor(SNIPPET_WORDS / 3));
+    var last = Math.min(words.length, first + SNIPPET_WORDS) - 1;
+    return [words[first][0], words[last][1]];
+  }
+
+  // The paragraph, cut to its words around the first match (or its first words).
+  function cutToSnippet(paragraph) {
+    var runs = runsOf(paragraph, false, []);
+    var text = runs.map(function (r) { return r.text; }).join("");
+    var at = 0, offset = 0;
+    for (var i = 0; i < runs.length; i++) {
+      if (runs[i].mark) { at = offset; break; }
+      offset += runs[i].text.length;
+    }
+    var range = snippetRange(text, at);
+    while (paragraph.firstChild) paragraph.removeChild(paragraph.firstChild);
+    if (range[0] > 0) paragraph.appendChild(document.createTextNode("… "));
+    offset = 0;
+    runs.forEach(function (run) {
+      var from = Math.max(range[0], offset), to = Math.min(range[1], offset + run.text.length);
+      if (from < to) {
+        var piece = run.text.slice(from - offset, to - offset);
+        if (run.mark) {
+          var mark = document.createElement("mark");
+          mark.textContent = piece;
+          paragraph.appendChild(mark);
+        } else {
+          paragraph.appendChild(document.createTextNode(piece));
+        }
+      }
+      offset += run.text.length;
+    });
+    if (range[1] < text.replace(/\s+$/, "").length) paragraph.appendChild(document.createTextNode(" …"));
+    paragraph.classList.add("rl-snippet");
+  }
+
+  // One paragraph per result: the last (a paper's abstract, after its authors and
+  // topics) when it holds a match or nothing does, else the first that does.
+  function trimResult(article) {
+    if (article.hasAttribute("data-rl-snippet")) return;
+    article.setAttribute("data-rl-snippet", "");
+    var paragraphs = Array.prototype.filter.call(article.children, function (node) {
+      return node.tagName === "P" && !node.classList.contains("md-search-result__terms");
+    });
+    if (!paragraphs.length) return;
+    var last = paragraphs[paragraphs.length - 1];
+    var keep = last.querySelector("mark") ? last :
+      paragraphs.filter(function (p) { return p.querySelector("mark"); })[0] || last;
+    paragraphs.forEach(function (p) { if (p !== keep) p.parentNode.removeChild(p); });
+    cutToSnippet(keep);
+  }
+
+  function watchSearchResults() {
+    var list = document.querySelector(".md-search-result__list:not([data-rl-ready])");
+    if (!list || typeof MutationObserver === "undefined") return;
+    list.setAttribute("data-rl-ready", "");
+    new MutationObserver(function () {
+      list.querySelectorAll("article.md-search-result__article:not([data-rl-snippet])").forEach(trimResult);
+    }).observe(list, { childList: true, subtree: true });
+  }
+
   // -------------------------------------------------------------------- glue
 
   function enhance() {
+    watchSearchResults();
     document.querySelectorAll(".rl-table table:not([data-rl-ready])").forEach(function (table) {
       table.setAttribute("data-rl-ready", "");
       makeSortable(table);
