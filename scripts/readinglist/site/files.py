@@ -9,7 +9,7 @@ without.
 from __future__ import annotations
 
 import posixpath
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from readinglist.site.citations import bibtex_entries, bibtex_file
 from readinglist.curate.classify import OTHER, Taxonomy
@@ -60,8 +60,10 @@ def topic_bib_path(topic_id: str) -> str:
 
 def site_files(papers: Sequence[Paper], taxonomy: Taxonomy, site_name: str,
                site_url: Optional[str], directory_urls: bool = True,
-               entries: Optional[dict[str, str]] = None) -> dict[str, str]:
-    """Every non-page file the site serves from its data, by path under the site directory.
+               entries: Optional[dict[str, str]] = None) -> Iterator[tuple[str, str]]:
+    """Every non-page file the site serves from its data, (path under the site directory,
+    text), each made when it is asked for: at 50,000 papers the JSON, CSV and BibTeX
+    files are hundreds of megabytes together, and one at a time is enough.
 
     `entries` are the BibTeX entries by slug when the caller has them already.
     """
@@ -86,21 +88,19 @@ def site_files(papers: Sequence[Paper], taxonomy: Taxonomy, site_name: str,
     topic_names = {t.id: t.name for t in taxonomy.topics}
     entries = entries if entries is not None else bibtex_entries(papers)
     records = paper_records(papers, paper_url)
-    files = {
-        "papers.json": papers_json(records),
-        "papers.csv": papers_csv(records),
-        "papers.bib": bibtex_header(site_name, len(papers)) + bibtex_file(entries, entries.keys()),
-        # Papers waiting for review (`other`) are not news: in no feed.
-        "feed.xml": feed(listed(papers), f"{site_name}: newest papers", "feed.xml", "index.md"),
-    }
+    yield "papers.json", papers_json(records)
+    yield "papers.csv", papers_csv(records)
+    del records
+    yield "papers.bib", bibtex_header(site_name, len(papers)) + bibtex_file(entries, entries.keys())
+    # Papers waiting for review (`other`) are not news: in no feed.
+    yield "feed.xml", feed(listed(papers), f"{site_name}: newest papers", "feed.xml", "index.md")
     for topic in taxonomy.topics:
         members = [p for p in papers if topic.id in p.topics]
-        files[topic_bib_path(topic.id)] = (bibtex_header(f"{site_name}: {topic.name}", len(members))
-                                           + bibtex_file(entries, [p.slug for p in members]))
+        yield topic_bib_path(topic.id), (bibtex_header(f"{site_name}: {topic.name}", len(members))
+                                         + bibtex_file(entries, [p.slug for p in members]))
         if topic.id != OTHER:
-            files[topic_feed_path(topic.id)] = feed(members, f"{site_name}: {topic.name}",
-                                                    topic_feed_path(topic.id), f"topics/{topic.id}.md")
-    return files
+            yield topic_feed_path(topic.id), feed(members, f"{site_name}: {topic.name}",
+                                                  topic_feed_path(topic.id), f"topics/{topic.id}.md")
 
 
 def bibtex_header(what: str, count: int) -> str:

@@ -40,9 +40,11 @@ from readinglist.text import readable_text
 from readinglist.paper import Paper
 
 # Distinct (paper, abstract word) pairs the whole index may hold; measured in
-# headless Chromium (BENCHMARKS.md): about 250,000 keep the first results of a
-# 10,000-paper list within 2.5 s of the first keystroke on a 2-core machine.
-TERM_BUDGET = 250_000
+# headless Chromium (BENCHMARKS.md, "Search budget"): with 150,000 the first
+# results of a 10,000-paper list come in 0.10-0.21x the time of Material's own
+# index of the same pages (250,000: 0.24-0.29x), and a paper is still found by
+# its title, an author and its rarest abstract word.
+TERM_BUDGET = 150_000
 # A paper keeps at least this many abstract words, however long the list.
 MIN_TERMS = 12
 PAPER_BOOST = 2

@@ -162,7 +162,7 @@ def docs_pages(data, intro: str, settings: SiteSettings, memo: Optional[PageMemo
 def docs_files(data, settings: SiteSettings) -> Iterator[tuple[str, str]]:
     """The files of the tree that are not pages: feeds, BibTeX, JSON and CSV."""
     yield from site_files(data.papers, data.taxonomy, settings.site_name, settings.site_url,
-                          settings.directory_urls, entries=data.bibtex_entries_cached()).items()
+                          settings.directory_urls, entries=data.bibtex_entries_cached())
 
 
 def navigation(taxonomy: Taxonomy) -> list:
