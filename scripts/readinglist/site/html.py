@@ -109,6 +109,10 @@ def paragraph(clean: str) -> Optional[str]:
     Web addresses are links, as Markdown makes of `<https://...>` (autolinks)."""
     if not clean or not _SIMPLE_PARAGRAPH_RE.match(clean) or "  " in clean:
         return None
+    if any(f"${c}" in clean for c in _LINE_START_ENTITIES):
+        # Right after math, the Markdown writer escapes these as at a line's start
+        # (it escapes the text between math spans piece by piece): let Markdown have it.
+        return None
     made = prose(clean, links=True)
     if clean[0] in _LINE_START_ENTITIES:  # md_escape writes these as references at a line's start
         made = _LINE_START_ENTITIES[clean[0]] + made[1:]
