@@ -60,6 +60,72 @@ def run_cli(root: Path, *args: str, input: str | None = None,
                           env={**os.environ, **env} if env else None)
 
 
+# The guard every hostile test runs under: a hang guard and a memory guard, not a
+# speed test.  A command that waits forever (a named pipe) or reads without end
+# (/dev/zero) fails the test instead of the machine.
+GUARD_SECONDS = 60
+GUARD_ADDRESS_SPACE = 512 * 1024 * 1024
+
+# Faults the operating system raises, injected into the child (as root, as tests
+# often run in containers, permissions stop nothing): each is Python run before
+# the command, given the path it is about.
+FAULTS = {
+    # Every file written gets "No space left on device", as on a full disk.
+    "disk-full": """
+import os, tempfile
+_mkstemp = tempfile.mkstemp
+def _full(*args, **kwargs):
+    fd, name = _mkstemp(*args, **kwargs)
+    full = os.open("/dev/full", os.O_WRONLY)
+    os.dup2(full, fd)
+    os.close(full)
+    return fd, name
+tempfile.mkstemp = _full
+""",
+    # No file can be created in the folder TARGET, as in a read-only folder.
+    "read-only": """
+import errno, os, tempfile
+_mkstemp = tempfile.mkstemp
+def _refuse(*args, dir=None, **kwargs):
+    if dir is not None and os.path.realpath(dir).startswith(os.path.realpath(TARGET)):
+        raise PermissionError(errno.EACCES, "Permission denied", os.path.join(dir, "tmp"))
+    return _mkstemp(*args, dir=dir, **kwargs)
+tempfile.mkstemp = _refuse
+""",
+    # The file TARGET cannot be opened for reading, as with mode 000.
+    "unreadable": """
+import errno, os
+_open = os.open
+def _refuse(path, flags, *args, **kwargs):
+    if os.path.realpath(path) == os.path.realpath(TARGET) and not flags & (os.O_WRONLY | os.O_RDWR):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    return _open(path, flags, *args, **kwargs)
+os.open = _refuse
+""",
+}
+
+
+def run_guarded(root: Path, *args: str, fault: str | None = None, target: Path | str | None = None,
+                input: str | None = None) -> subprocess.CompletedProcess:
+    """Run `readinglist *args` in `root` under the guard, optionally with a FAULTS entry about `target`.
+
+    A command still running after GUARD_SECONDS fails the test; one that needs
+    more than GUARD_ADDRESS_SPACE ends with MemoryError (exit 3), which the
+    tests then refuse.
+    """
+    # The limit is set first thing in the child (not in a preexec_fn, which is unsafe in a threaded parent).
+    code = (f"import resource\nresource.setrlimit(resource.RLIMIT_AS, ({GUARD_ADDRESS_SPACE}, {GUARD_ADDRESS_SPACE}))\n"
+            + (f"TARGET = {str(target)!r}\n" + FAULTS[fault] if fault else "")
+            + "\nimport sys\nfrom readinglist.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+    # One BLAS thread: address space must not grow with the number of CPUs.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    try:
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True,
+                              input=input, timeout=GUARD_SECONDS, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`readinglist {' '.join(args)}` still running after {GUARD_SECONDS} s (a hang)")
+
+
 @pytest.fixture
 def project(tmp_path):
     return lambda **kw: make_project(tmp_path / "proj", **kw)

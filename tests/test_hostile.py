@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import UPDATE_GOLDEN, make_project, run_cli
+from conftest import UPDATE_GOLDEN, make_project, run_guarded
 from readinglist.store import load_taxonomy
 from readinglist.text import clean_text
 from readinglist.ingest.normalize import record_from_raw
@@ -28,8 +28,9 @@ CAPTURED = "2025-12-03"
 
 
 def ingest_alone(root: Path, name: str, data: bytes):
+    """Ingest one dump, as a user would, under the hostile tests' guard (conftest.run_guarded)."""
     make_project(root, dumps={name: data}, manifest=f"dumps:\n  - file: {name}\n    captured: {CAPTURED}\n")
-    return run_cli(root, "ingest")
+    return run_guarded(root, "ingest")
 
 
 def transcript(result) -> str:
@@ -122,7 +123,7 @@ def test_python_yaml_tags_are_reported_never_run(tmp_path, front):
     page.write_text(f"---\n{front}\ntopics:\n- other\n---\n\nAn abstract.\n", encoding="utf-8")
     problems = validate_page(page.read_text(), "content/papers/tagged.md", "tagged", None)
     assert problems and "could not determine a constructor" in problems[0].message
-    result = run_cli(root, "build", "--no-strict")
+    result = run_guarded(root, "build", "--no-strict")
     assert "error: content/papers/tagged.md:" in result.stderr
     assert "content/papers/tagged.md left out of the site until fixed" in result.stderr
     assert "Traceback" not in result.stderr

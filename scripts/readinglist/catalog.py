@@ -48,9 +48,14 @@ class Page:
         return [p for p in self.problems if not p.message.startswith(SHOWABLE)]
 
 
-def read_page(slug: str, text: str, taxonomy: Optional[Taxonomy]) -> Page:
-    """Check and parse one page's text (its front matter is parsed once)."""
+def read_page(slug: str, text: "str | Problem", taxonomy: Optional[Taxonomy]) -> Page:
+    """Check and parse one page's text (its front matter is parsed once).
+
+    `text` is the Problem the store met instead when the page is no file it could read.
+    """
     path = f"content/papers/{slug}.md"
+    if isinstance(text, Problem):
+        return Page(slug, "", None, [text])
     problems = file_problems(text, path, slug)
     try:
         meta, body, body_line = split_page(text, path)
@@ -69,7 +74,7 @@ class Catalog:
         """Every page, read; parsed and checked unless a previous load did it for the same
         text, taxonomy and code (build/cache/catalog.json, an ignored file: a memo
         that does not read back is ignored, a fresh clone simply parses everything)."""
-        texts = store.read_pages(project.papers)
+        texts = store.read_pages(project.papers, project)
         key = memo_key(taxonomy)
         kept = store.read_json_or_none(project.cache / CATALOG_MEMO)
         entries = kept["entries"] if isinstance(kept, dict) and kept.get("key") == key \
@@ -79,6 +84,9 @@ class Catalog:
         # Slug order, not file-name order ("a-b.md" sorts before "a.md", "a" before "a-b"):
         # the live preview re-sorts by slug after an edit and must see the same order.
         for slug, text in sorted(texts.items()):
+            if isinstance(text, Problem):  # no file the store could read: nothing to remember
+                pages[slug] = read_page(slug, text, taxonomy)
+                continue
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             hit = entries.get(slug)
             page = page_from_json(slug, text, hit[1]) if isinstance(hit, list) and len(hit) == 2 \

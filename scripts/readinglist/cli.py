@@ -1,9 +1,11 @@
 """The `readinglist` command: a thin layer that turns library results into lines and exit codes.
 
 Exit codes: 0 done; 1 done, but problems were found (check) or some input was
-refused (ingest) or a paper is already listed (add); 2 could not run (bad
-configuration, bad arguments, another run holds the lock).  Never a traceback:
-an unexpected failure prints one line and exits 3 (`--debug` shows the trace).
+refused (ingest) or a paper is already listed (add), or a file could not be
+written (disk full, a read-only folder: what was written is complete); 2 could
+not run (bad configuration, bad arguments, another run holds the lock).  Never
+a traceback: 3 is kept for a bug, an unexpected failure that prints one line
+(`--debug` shows the trace).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import Callable, Optional
 
-from readinglist.paper import InputError
+from readinglist.paper import InputError, WriteError
 from readinglist.site.engines import DEFAULT_ENGINE, ENGINES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
@@ -144,6 +146,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except WriteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except BrokenPipeError:
         # The reader went away (`readinglist ... | head`): not an error of ours.
         import os

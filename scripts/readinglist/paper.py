@@ -177,3 +177,12 @@ class InputError(Exception):
     def __init__(self, path: str, message: str, line: int = 0):
         super().__init__(str(Problem(path, line, message)))
         self.problem = Problem(path, line, message)
+
+
+class WriteError(Exception):
+    """A file that could not be written (disk full, a read-only folder).  The CLI
+    prints it as one line, exit 1: every file written before it is complete."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(str(Problem(path, 0, message)))
+        self.problem = Problem(path, 0, message)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,7 @@ from readinglist.curate.filings import LEDGER_FILE, ledger_from_data, ledger_fro
 from readinglist.curate.removals import (HEADER as REMOVALS_HEADER, REMOVALS_FILE, RemovalsError, Tombstone,
                                          removals_from_data, removals_to_data)
 from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
-from readinglist.paper import InputError, Problem
+from readinglist.paper import InputError, Problem, WriteError
 
 try:
     import fcntl
@@ -79,9 +81,9 @@ class Project:
         return self.root / ".cache" / "enrich"
 
     def rel(self, path: Path) -> str:
-        """A path as people see it in messages: relative to the project root."""
+        """A path as people see it in messages: relative to the project root (a symlink by its own name)."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
 
@@ -97,6 +99,82 @@ def find_project(start: Optional[Path] = None) -> Project:
 
 
 # --------------------------------------------------------------------------- reading
+
+# How much readinglist reads of one file (CONTRIBUTING.md, "Limits").  Nothing
+# is read without a limit: an endless stream (/dev/zero) or a huge file given
+# by mistake is refused by name, never read until memory runs out.
+MIB = 1024 * 1024
+# A dump is the text of a listing: a few hundred kilobytes (the four seed dumps
+# are 76-316 KB); 16 MiB is some 10,000 papers.
+MAX_DUMP_BYTES = 16 * MIB
+# A page is a few kilobytes; the limit leaves room for an abstract of millions of characters.
+MAX_PAGE_BYTES = 8 * MIB
+# Every other file: configuration, the title model, labels, BibTeX, generated pages.
+MAX_FILE_BYTES = 16 * MIB
+
+
+def size_text(limit: int) -> str:
+    return f"{limit // MIB} MiB" if limit >= MIB else f"{limit} bytes"
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device (like /dev/zero)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_limited(path: Path, name: str, what: str, limit: int, fix: str = "replace it with a regular file") -> bytes:
+    """The bytes of `path`, a regular file of at most `limit` bytes.
+
+    Anything else is an InputError naming `name`: a folder, a named pipe, a
+    device or a socket (opened without blocking and refused before a byte is
+    read), a file over the limit (only limit + 1 bytes are ever read), a file
+    that cannot be read.  FileNotFoundError is left to the caller, which
+    knows what a missing file means.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                     | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(name, f"is a symlink to {os.readlink(path)!r}, which does not exist "
+                                   f"(replace it with {what} itself)") from None
+        raise
+    except IsADirectoryError:  # pragma: no cover - Windows opens no folders
+        raise InputError(name, f"is a folder, not {what} ({fix})") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be read: {exc.strerror or exc} ({_read_hint(exc)})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(name, f"is {_kind_of(mode)}, not {what}: only regular files are read ({fix})")
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(limit + 1 - total, MIB))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise InputError(name, f"is larger than {size_text(limit)}, the limit for {what} "
+                                   "(is this the right file?)")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(name, f"cannot be read: {exc.strerror or exc} ({_read_hint(exc)})") from None
+    finally:
+        os.close(fd)
+
+
+def _read_hint(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "give yourself read permission, e.g. chmod u+r"
+    return "check the file and the disk"
 
 
 @dataclass(frozen=True)
@@ -115,7 +193,7 @@ def read_yaml(path: Path, project: Project):
     """A YAML config file, or one clear InputError naming the file and line."""
     rel = project.rel(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _utf8(read_limited(path, rel, "a YAML file", MAX_FILE_BYTES), rel)
     except FileNotFoundError:
         raise InputError(rel, "file is missing") from None
     try:
@@ -151,9 +229,11 @@ def read_engine_config(project: Project) -> dict:
     """mkdocs.yml as a dict (environment variables filled in), or a clear InputError."""
     path = project.root / "mkdocs.yml"
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsConfigLoader)
+        text = _utf8(read_limited(path, "mkdocs.yml", "a YAML file", MAX_FILE_BYTES), "mkdocs.yml")
     except FileNotFoundError:
         raise InputError("mkdocs.yml", "file is missing") from None
+    try:
+        data = yaml.load(text, Loader=_MkDocsConfigLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise InputError("mkdocs.yml", f"not valid YAML: {exc.problem}", line=(mark.line + 1) if mark else 0) from None
@@ -192,8 +272,6 @@ _MAGIC = (
     (b"\x1f\x8b", "a gzip archive"), (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "an Office document"),
     (b"SQLite format 3\x00", "an SQLite database"),
 )
-# A dump is a few megabytes; anything far bigger was given by mistake.
-MAX_DUMP_BYTES = 256 * 1024 * 1024
 _CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -253,37 +331,76 @@ def decode_dump(data: bytes, name: str) -> tuple[str, list[Problem]]:
 
 def read_dump(path: Path) -> tuple[str, list[Problem]]:
     try:
-        if path.stat().st_size > MAX_DUMP_BYTES:
-            raise InputError(path.name, f"is {path.stat().st_size // (1024 * 1024)} MB; a dump is text of a few "
-                                        "megabytes at most (is this the right file?)")
-        data = path.read_bytes()
+        data = read_limited(path, path.name, "a dump", MAX_DUMP_BYTES,
+                            fix="name a text file in site_config/sources.yml")
     except FileNotFoundError:
         raise InputError(path.name, "dump file not found (check the name in site_config/sources.yml)") from None
-    except IsADirectoryError:
-        raise InputError(path.name, "is a folder, not a dump file (name a file in site_config/sources.yml)") from None
-    except OSError as exc:
-        raise InputError(path.name, f"cannot be read: {exc.strerror or exc}") from None
     return decode_dump(data, path.name)
 
 
-def read_pages(folder: Path) -> dict[str, str]:
-    """Text of every `*.md` page in `folder`, by slug (file name without .md)."""
+def _utf8(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(name, "is not UTF-8 text (re-save it as UTF-8)", line=line) from None
+
+
+def page_text(data: bytes) -> str:
+    """A page's text as MkDocs reads it: UTF-8 without a byte-order mark, every line end a newline.
+
+    Bytes that are not UTF-8 become U+FFFD (`readinglist check` reports them).
+    """
+    return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_page_file(path: Path, project: Optional[Project]) -> str:
+    """One page's text; InputError (naming content/papers/<file>) when it is no page that can be read."""
+    name = f"content/papers/{path.name}"
+    if project is not None and path.is_symlink() and not _inside(path, project.root):
+        raise InputError(name, f"is a symlink to {os.readlink(path)!r}, outside the repository "
+                               "(replace it with the page itself)")
+    return page_text(read_limited(path, name, "a page", MAX_PAGE_BYTES,
+                                  fix="a page is a Markdown file: put the page itself here, or delete this"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def read_pages(folder: Path, project: Optional[Project] = None) -> dict[str, "str | Problem"]:
+    """Text of every `*.md` page in `folder`, by slug (file name without .md).
+
+    A page that cannot be read (a folder, a pipe, a device, a file over
+    MAX_PAGE_BYTES, unreadable, or with `project` a symlink out of the
+    repository) is the Problem saying why, in place of its text.
+    """
     if not folder.is_dir():
         return {}
-    pages = {}
+    pages: dict[str, "str | Problem"] = {}
     for path in sorted(folder.glob("*.md"), key=lambda p: p.name):  # (names sort as paths do, faster)
-        # utf-8-sig: an editor's byte-order mark is not part of the page (MkDocs reads pages the same way).
-        pages[path.stem] = path.read_bytes().decode("utf-8-sig", errors="replace")
+        try:
+            pages[path.stem] = _read_page_file(path, project)
+        except InputError as exc:
+            pages[path.stem] = exc.problem
+        except FileNotFoundError:  # deleted while we looked
+            continue
     return pages
 
 
-def read_page(project: Project, slug: str, asked: str) -> str:
+def read_page(project: Project, slug: str, asked: str) -> "str | Problem":
     """One page's text, read as read_pages reads each; InputError names `asked` when there is none."""
     path = project.papers / f"{slug}.md"
     try:
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
-    except (FileNotFoundError, IsADirectoryError):
+        return _read_page_file(path, project)
+    except FileNotFoundError:
         raise InputError(asked, "no such page under content/papers/") from None
+    except InputError as exc:
+        return exc.problem
 
 
 def page_digests(folder: Path, memo_path: Path) -> list[tuple[str, str]]:
@@ -302,7 +419,11 @@ def page_digests(folder: Path, memo_path: Path) -> list[tuple[str, str]]:
         if isinstance(known, list) and len(known) == 3 and known[:2] == [size, mtime]:
             digest = known[2]
         else:
-            digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+            try:  # a page that is no readable file (a pipe, /dev/zero) is never read: its problem is its digest
+                data = read_limited(folder / name, name, "a page", MAX_PAGE_BYTES)
+            except (OSError, InputError) as exc:
+                data = f"\0{exc}".encode()
+            digest = hashlib.sha256(data).hexdigest()
         memo[name] = [size, mtime, digest]
         out.append((name, digest))
     if memo != kept:
@@ -316,16 +437,22 @@ def page_stats(folder: Path) -> list[tuple[str, int, int]]:
         return []
     out = []
     for path in sorted(folder.glob("*.md"), key=lambda p: p.name):
-        st = path.stat()
+        try:
+            st = path.lstat() if path.is_symlink() and not path.exists() else path.stat()
+        except OSError:
+            continue
         out.append((path.name, st.st_size, st.st_mtime_ns))
     return out
 
 
-def read_text_or_none(path: Path) -> Optional[str]:
-    """A UTF-8 file readinglist or a person keeps in the project, or None when there is none."""
+def read_text_or_none(path: Path, name: Optional[str] = None) -> Optional[str]:
+    """A UTF-8 file readinglist or a person keeps in the project, or None when there is none.
+
+    InputError (naming `name`) when it is there but is no file that can be read.
+    """
     try:
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return page_text(read_limited(path, name or str(path), "a text file", MAX_FILE_BYTES))
+    except (FileNotFoundError, NotADirectoryError):
         return None
 
 
@@ -341,7 +468,8 @@ def digest_files(folder: Path, pattern: str) -> str:
     digest = hashlib.sha256()
     for path in sorted(folder.rglob(pattern)):
         if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0"
+                          + read_bytes_or_empty(path, MAX_FILE_BYTES))
     return digest.hexdigest()
 
 
@@ -363,28 +491,28 @@ def write_cache(path: Path, text: str) -> None:
     """A memo under build/cache/: written when possible; a read-only checkout just goes without."""
     try:
         write_text(path, text)
-    except OSError:
+    except (OSError, WriteError):
         pass
 
 
 def read_input_file(name: str, what: str) -> str:
     """A file a person names on the command line (BibTeX, labels), as text; InputError says why not."""
     try:
-        return Path(name).read_bytes().decode("utf-8-sig")
+        data = read_limited(Path(name), name, f"the {what}", MAX_FILE_BYTES)
     except FileNotFoundError:
         raise InputError(name, f"no such file (the {what} to read)") from None
-    except IsADirectoryError:
-        raise InputError(name, f"is a folder, not the {what}") from None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(name, f"the {what} is not UTF-8 text (re-save it as UTF-8)") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read the {what}: {exc.strerror or exc}") from None
 
 
-def read_bytes_or_empty(path: Path) -> bytes:
+def read_bytes_or_empty(path: Path, limit: int = MAX_DUMP_BYTES) -> bytes:
+    """The bytes of a file for a fingerprint; empty when there is none or it cannot be read
+    (whoever reads it for real reports why)."""
     try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
+        return read_limited(path, str(path), "a file", limit)
+    except (FileNotFoundError, NotADirectoryError, InputError):
         return b""
 
 
@@ -394,13 +522,11 @@ def read_json(path: Path, project: Project, missing_ok: bool = False):
 
     rel = project.rel(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _utf8(read_limited(path, rel, "a JSON file", MAX_FILE_BYTES), rel)
     except FileNotFoundError:
         if missing_ok:
             return None
         raise InputError(rel, "file is missing") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(rel, f"cannot be read: {exc}") from None
     try:
         return json.loads(text)
     except ValueError as exc:
@@ -412,11 +538,9 @@ def read_jsonl(path: Path) -> list:
     import json
 
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = _utf8(read_limited(path, str(path), "a JSON Lines file", MAX_FILE_BYTES), str(path)).splitlines()
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot be read: {exc}") from None
     out = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -468,43 +592,85 @@ def read_json_or_none(path: Path):
     import json
 
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(read_limited(path, str(path), "a JSON file", MAX_FILE_BYTES))
+    except (OSError, ValueError, InputError):
         return None
 
 
 # --------------------------------------------------------------------------- writing
 
 
+def _shown(path: Path) -> str:
+    """A path for a message: relative to the current folder when it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _write_failed(path: Path, exc: OSError) -> WriteError:
+    """The one-line message for a file that could not be written, with what to do about it."""
+    where = _shown(path)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
+        how = "free some disk space"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        how = f"make {_shown(path.parent)}/ writable"
+    elif exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
+        how = "move what is in the way"
+    else:
+        how = "check the disk"
+    return WriteError(where, f"cannot be written: {exc.strerror or exc} ({how}, then run the command again; "
+                             "files written before it are complete)")
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a regular file that says exactly `data` (never reads a pipe or a device)."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        return read_limited(path, str(path), "a file", len(data)) == data
+    except (OSError, InputError):
+        return False
+
+
 def write_text(path: Path, text: str) -> bool:
     """Write `text` atomically; do nothing if the file already says exactly that.
 
-    Returns True when the file was written.
+    Returns True when the file was written.  WriteError when it cannot be
+    (disk full, a read-only folder); the file is then as it was.
     """
     return write_bytes(path, text.encode("utf-8"))
 
 
 def write_bytes(path: Path, data: bytes) -> bool:
-    """Write `data` atomically (an image, say); do nothing if the file holds exactly that."""
+    """Write `data` atomically (an image, say); do nothing if the file holds exactly that.
+    WriteError when it cannot be (disk full, a read-only folder); the file is then as it was."""
+    if _holds(path, data):
+        return False
+    tmp = None
     try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        _remove_temp(tmp)
+        raise _write_failed(path, exc) from None
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        _remove_temp(tmp)
         raise
     return True
+
+
+def _remove_temp(tmp: Optional[str]) -> None:
+    if tmp is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 # Files written between two flushes to disk by write_texts: bounds the memory
@@ -521,17 +687,14 @@ def write_texts(items: Iterable[tuple[Path, str]]) -> list[Path]:
     file beside its target, flushes them all at once (os.sync), then renames
     each over its target.  An interruption leaves every target as it was or
     complete.  Files that already say exactly their text are not touched.
-    Returns the paths written.
+    Returns the paths written; WriteError when one cannot be.
     """
     written: list[Path] = []
     batch: list[tuple[Path, bytes]] = []
     for path, text in items:
         data = text.encode("utf-8")
-        try:
-            if path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            pass
+        if _holds(path, data):
+            continue
         batch.append((path, data))
         if len(batch) >= WRITE_BATCH:
             written += _write_batch(batch)
@@ -541,8 +704,10 @@ def write_texts(items: Iterable[tuple[Path, str]]) -> list[Path]:
 
 def _write_batch(batch: list[tuple[Path, bytes]]) -> list[Path]:
     temps: list[tuple[str, Path]] = []
+    current = batch[0][0] if batch else Path(".")
     try:
         for path, data in batch:
+            current = path
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             temps.append((tmp, path))
@@ -555,11 +720,13 @@ def _write_batch(batch: list[tuple[Path, bytes]]) -> list[Path]:
         if temps and hasattr(os, "sync"):
             os.sync()
         for tmp, path in temps:
+            current = path
             os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         for tmp, _ in temps:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            _remove_temp(tmp)
+        if isinstance(exc, OSError):
+            raise _write_failed(current, exc) from None
         raise
     return [path for _, path in temps]
 
@@ -567,19 +734,23 @@ def _write_batch(batch: list[tuple[Path, bytes]]) -> list[Path]:
 def _replace_unflushed(path: Path, data: bytes) -> None:
     """Replace `path` by `data` in one rename (a reader sees the old file or the new one),
     without waiting for the disk: for build products, which the next build can redo.
-    A file that does not exist yet is written in place: nobody can be reading it."""
-    if not path.exists():
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    A file that does not exist yet is written in place: nobody can be reading it.
+    WriteError when it cannot be (disk full, a read-only folder)."""
+    tmp = None
     try:
+        if not os.path.lexists(path):
+            with open(path, "wb") as handle:
+                handle.write(data)
+            return
+        tmp = str(path.with_name(f".{path.name}.{os.getpid()}.tmp"))
         with open(tmp, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
+    except OSError as exc:
+        _remove_temp(tmp)
+        raise _write_failed(path, exc) from None
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        _remove_temp(tmp)
         raise
 
 
@@ -597,13 +768,15 @@ def write_tree(folder: Path, files: Iterable[tuple[str, str]]) -> tuple[list[str
         names.add(rel)
         path = folder / rel
         data = text.encode("utf-8")
+        if _holds(path, data):
+            continue
         try:
-            if path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except IsADirectoryError:
-            shutil.rmtree(path)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
         _replace_unflushed(path, data)
         written.append(rel)
     removed: list[str] = []
@@ -614,7 +787,7 @@ def write_tree(folder: Path, files: Iterable[tuple[str, str]]) -> tuple[list[str
                 with contextlib.suppress(OSError):
                     path.rmdir()  # only when empty
             elif rel not in names:
-                path.unlink()
+                remove_file(path)
                 removed.append(rel)
     return written, removed
 
@@ -623,7 +796,10 @@ def write_tree_changes(folder: Path, files: dict[str, str], removed: Iterable[st
     """Write `files` and remove `removed` under `folder`, when the caller knows what changed."""
     for rel, text in files.items():
         path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
         _replace_unflushed(path, text.encode("utf-8"))
     for rel in removed:
         remove_file(folder / rel)
@@ -648,6 +824,8 @@ def remove_file(path: Path) -> bool:
         return True
     except FileNotFoundError:
         return False
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
 
 
 def clean_stale_temp_files(folder: Path) -> int:
@@ -666,9 +844,13 @@ def exclusive_lock(project: Project, what: str) -> Iterator[None]:
     An OS lock (flock) is released by the kernel when its process dies, so a
     killed run never leaves the project locked.
     """
-    project.content.mkdir(parents=True, exist_ok=True)
     path = project.content / ".readinglist.lock"
-    with open(path, "a+") as handle:
+    try:
+        project.content.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+    with handle:
         if fcntl is not None:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

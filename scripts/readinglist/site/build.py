@@ -132,7 +132,12 @@ def old_generated_pages(project: store.Project) -> tuple[list[Path], list[Proble
     candidates = [project.content / rel for rel in OLD_GENERATED_PAGES]
     candidates += store.list_files(project.content / "topics", "*.md")
     for path in candidates:
-        text = store.read_text_or_none(path)
+        try:
+            text = store.read_text_or_none(path, project.rel(path))
+        except InputError as exc:  # a folder, a pipe, a device by the name of a generated page
+            edited.append(Problem(exc.problem.path, 1, f"{exc.problem.message}; it is a page an earlier version "
+                                                       "generated and is not part of the site (delete it)"))
+            continue
         if text is None:
             continue
         if generated_hash_ok(text):

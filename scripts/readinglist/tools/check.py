@@ -146,11 +146,12 @@ def run_check(project: store.Project, paths: list[str]) -> CheckResult:
             path = Path(raw)
             if path.suffix != ".md":
                 raise InputError(raw, "not a page (check takes content/papers/<slug>.md files)")
-            resolved = (Path.cwd() / path).resolve()
-            if resolved.parent != project.papers.resolve():
+            absolute = Path.cwd() / path
+            # The folder is resolved, not the page: a page may be a symlink, which check then reports.
+            if absolute.parent.resolve() != project.papers.resolve():
                 raise InputError(raw, "not under content/papers/ (generated pages are checked by `readinglist check` "
                                       "without arguments)")
-            if not resolved.exists():
+            if not (absolute.exists() or absolute.is_symlink()):
                 raise InputError(raw, "no such page")
             only.add(path.stem)
     problems = check_pages(catalog, only)

@@ -53,9 +53,12 @@ def cmd_search(args, project) -> int:
 
 def cmd_classify(args, project) -> int:
     from readinglist.tools.search import explain_filing
-    for line in explain_filing(project(args), args.page):
+    lines, problems = explain_filing(project(args), args.page)
+    for problem in problems:  # the page cannot be read: nothing to explain until it is fixed
+        print(f"error: {problem}", file=sys.stderr)
+    for line in lines:
         print(line)
-    return 0
+    return 1 if problems else 0
 
 
 def cmd_topics_eval(args, project) -> int:

@@ -14,7 +14,7 @@ from typing import Optional
 from readinglist import store
 from readinglist.curate.classify import decide, evidence, find_terms
 from readinglist.store import load_taxonomy
-from readinglist.paper import InputError
+from readinglist.paper import InputError, Problem
 from readinglist.catalog import Catalog, read_page
 
 
@@ -49,13 +49,16 @@ def search_papers(project: store.Project, query: str, limit: int = 10) -> list[H
                 papers[r["ref"]].date.year if papers[r["ref"]].date else None) for r in results[:limit]]
 
 
-def explain_filing(project: store.Project, page: str) -> list[str]:
-    """Why the filing puts a page where it does: the terms per topic, or the title words that decided."""
+def explain_filing(project: store.Project, page: str) -> tuple[list[str], list[Problem]]:
+    """Why the filing puts a page where it does: the terms per topic, or the title words that decided.
+
+    A page that cannot be read gives no lines, only its problems.
+    """
     taxonomy = load_taxonomy(project)
     slug = Path(page).stem
     read = read_page(slug, store.read_page(project, slug, page), taxonomy)
     if read.paper is None:
-        raise InputError(read.path, f"{read.problems[0].message} (fix the page first: readinglist check)")
+        return [], read.problems
     paper = read.paper
     decision = decide(paper.title, paper.abstract, taxonomy)
     lines = [f"{paper.title}", f"page topics: {', '.join(paper.topics) or '(none)'}"
@@ -75,7 +78,7 @@ def explain_filing(project: store.Project, page: str) -> list[str]:
     if untrusted:
         lines.append(f"  in the title but counted in abstracts only (titles of fewer than two lists use them): "
                      f"{', '.join(untrusted)}")
-    return lines
+    return lines, []
 
 
 def found_names(found, taxonomy, title: bool) -> set[str]:
