@@ -28,6 +28,7 @@ from readinglist.curate.filings import LEDGER_FILE, ledger_from_data, ledger_fro
 from readinglist.curate.removals import (HEADER as REMOVALS_HEADER, REMOVALS_FILE, RemovalsError, Tombstone,
                                          removals_from_data, removals_to_data)
 from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
+from readinglist.page.markdown import YAMLRefused, load_yaml
 from readinglist.paper import InputError, Problem, WriteError
 
 try:
@@ -186,9 +187,6 @@ class DumpEntry:
     format: Optional[str] = None
 
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def read_yaml(path: Path, project: Project):
     """A YAML config file, or one clear InputError naming the file and line."""
     rel = project.rel(path)
@@ -197,14 +195,9 @@ def read_yaml(path: Path, project: Project):
     except FileNotFoundError:
         raise InputError(rel, "file is missing") from None
     try:
-        # libyaml's loader when present: the ledger has a line per page, and the
-        # pure-Python loader takes seconds on 10,000 of them.
-        return yaml.load(text, Loader=_SAFE_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(rel, f"not valid YAML: {exc.problem}", line=(mark.line + 1) if mark else 0) from None
-    except yaml.YAMLError as exc:
-        raise InputError(rel, f"not valid YAML: {exc}") from None
+        return load_yaml(text)
+    except YAMLRefused as exc:
+        raise InputError(rel, exc.problem + (f" ({exc.hint})" if exc.hint else ""), line=exc.line) from None
 
 
 class _MkDocsConfigLoader(yaml.SafeLoader):

@@ -36,6 +36,7 @@ from readinglist.ingest.parse import FormatError, parse_dump
 from readinglist.catalog import Catalog
 from readinglist.curate.topicmodel import MODEL_FILE
 from readinglist.page.markdown import render_paper_page
+from readinglist.page.validate import MAX_TITLE_CHARS
 
 
 def read_records(project: store.Project, dumps: list[store.DumpEntry],
@@ -106,6 +107,10 @@ def _read_one(text: str, name: str, entry: store.DumpEntry
             # Only invisible characters (zero-width spaces, controls): nothing a page could show.
             what = "title" if not record.title else "abstract"
             warnings.append(Problem(name, raw.line, f"the paper's {what} holds no visible text; skipped"))
+            continue
+        if len(record.title) > MAX_TITLE_CHARS:
+            warnings.append(Problem(name, raw.line, f"title is {len(record.title):,} characters long, over "
+                                                    f"the {MAX_TITLE_CHARS:,} a page allows; skipped"))
             continue
         records.append(record)
     return parsed.format, len(parsed.records), records, warnings

@@ -14,9 +14,23 @@ from typing import Any, Optional
 from readinglist.curate.classify import Taxonomy
 from readinglist.text import ARXIV_CATEGORY_RE, ARXIV_ID_RE, MATH_RE
 from readinglist.paper import ENRICHABLE, FIELD_ORDER, FIELDS, SERVICES, Problem, Provenance
-from readinglist.page.markdown import PageError, key_line, split_page
+from readinglist.page.markdown import PageError, key_line, split_page, top_level_keys
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A title is one line: the longest of the seed papers has 145 characters.  Ingest
+# skips a record with a longer one, so it never writes a page check refuses.
+MAX_TITLE_CHARS = 1000
+# A key readinglist does not know is a contributor's own (`venue: NeurIPS`); it
+# goes into papers.json and papers.csv as it is, so it is kept small and flat.
+MAX_UNKNOWN_CHARS = 2000
+MAX_UNKNOWN_DEPTH = 4
+# Python-Markdown renders some shapes in time that grows with the square (or
+# more) of their size, and one page would stall every build: many `[` or `{`
+# in one paragraph (20,000 `[` take minutes; so do a few thousand `{ ` in a
+# heading), lists or quotes nested hundreds deep (a thousand end in a
+# RecursionError).  Real pages stay far below these.
+MAX_BRACKETS_PER_PARAGRAPH = 200
+MAX_INDENT_COLUMNS = 120
 # Raw HTML that would reach readers as markup: tags, comments, processing
 # instructions, and anything Python-Markdown's inline HTML pattern takes as a
 # tag (`<javascript:alert(1)>`) that is not an http(s)/ftp autolink.
@@ -24,9 +38,21 @@ _RAW_HTML_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|/[A-Za-z]|!--|\?)")
 _INLINE_HTML_RE = re.compile(r"<(?!(?:https?|ftp)://)/?[A-Za-z][^<>@ ]*(?: [^<>]*)?>")
 _LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _SAFE_SCHEME_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[A-Za-z0-9_-]+(?:/|\.md|$))", re.IGNORECASE)
-# attr_list can set any attribute, including href and event handlers.
-_ATTR_LIST_RE = re.compile(r"\{:?[^}\n]*\b(?:on[a-z]+|href|src|srcdoc|x?link:?href|action|formaction|style)\s*=",
-                           re.IGNORECASE)
+# attr_list can set any attribute, including href and event handlers: `{` then,
+# before any `}`, one of these names and `=`.  (Found part by part, split at
+# `}`, from the first `{` of each part: one regex from every `{` would take
+# quadratic time on a line of braces.)
+_ATTR_NAME_RE = re.compile(r"\b(?:on[a-z]+|href|src|srcdoc|x?link:?href|action|formaction|style)\s*=", re.IGNORECASE)
+
+
+def _sets_attributes(line: str) -> bool:
+    for part in line.split("}"):
+        brace = part.find("{")
+        if brace >= 0 and _ATTR_NAME_RE.search(part, brace):
+            return True
+    return False
+
+
 # A backslash escape Python-Markdown honours (with the tables extension's `|`):
 # the escaped character is text, never syntax.
 _MD_ESCAPE_RE = re.compile(r"\\[\\`*_{}\[\]()#+\-.!|>]")
@@ -73,6 +99,9 @@ def _title(key: str, value: Any, taxonomy: Optional[Taxonomy]) -> Optional[str]:
         return "`title:` must be the paper's title as text (write it in quotes if it contains `: `)"
     if "\n" in value.strip():
         return "`title:` must be one line (join the lines)"
+    if len(value) > MAX_TITLE_CHARS:
+        return (f"`title:` is {len(value):,} characters long; a title has at most {MAX_TITLE_CHARS:,} "
+                "(keep the title, move the rest into the abstract)")
     return None
 
 
@@ -218,11 +247,22 @@ def validate_parts(text: str, meta: dict[str, Any], body: str, body_line: int, p
     problems: list[Problem] = []
     if "title" not in meta:
         problems.append(Problem(path, 1, "required key `title:` is missing (add the paper's title)"))
+    seen: dict[str, int] = {}
+    for key, line in top_level_keys(text):
+        if key in seen:
+            problems.append(Problem(path, line, f"key `{key}:` is given twice (first on line {seen[key]}); YAML "
+                                                "keeps only the last one (delete one of them)"))
+        seen.setdefault(key, line)
     for key, value in meta.items():
         line = key_line(text, str(key))
         if key not in FIELD_ORDER:
             problems.append(Problem(path, line, f"unknown key `{key}:` (known keys: {', '.join(FIELD_ORDER)}; "
                                                 "see CONTRIBUTING.md)"))
+            if _too_big(value):
+                problems.append(Problem(path, line, f"the value of `{key}:`, a key readinglist does not know, is "
+                                                    f"over {MAX_UNKNOWN_CHARS:,} characters or nested over "
+                                                    f"{MAX_UNKNOWN_DEPTH} deep (move it below the abstract, "
+                                                    "or delete the key)"))
             continue
         if value is None:
             problems.append(Problem(path, line, f"`{key}:` is empty (give it a value or delete the line)"))
@@ -246,12 +286,53 @@ def validate_parts(text: str, meta: dict[str, Any], body: str, body_line: int, p
     return problems
 
 
+def _too_big(value: Any) -> bool:
+    """Whether a value is over MAX_UNKNOWN_CHARS (text and items) or MAX_UNKNOWN_DEPTH deep.
+
+    Iterative, and it stops at the limit: a value of any shape costs at most that much.
+    """
+    size, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_UNKNOWN_DEPTH:
+            return True
+        if isinstance(item, dict):
+            parts: Any = [part for pair in item.items() for part in pair] if len(item) <= MAX_UNKNOWN_CHARS else None
+        elif isinstance(item, (list, tuple, set)):
+            parts = list(item) if len(item) <= MAX_UNKNOWN_CHARS else None
+        else:
+            size += len(item) if isinstance(item, str) else 8
+            parts = []
+        if parts is None:
+            return True
+        size += len(parts)
+        if size > MAX_UNKNOWN_CHARS:
+            return True
+        stack.extend((part, depth + 1) for part in parts)
+    return False
+
+
 def _body_problems(body: str, path: str, body_line: int) -> list[Problem]:
     problems: list[Problem] = []
     code_free = _strip_code(body)
+    brackets, paragraph, too_deep = 0, body_line, False
     for offset, line in enumerate(code_free.split("\n")):
         where = body_line + offset
+        indent = len(re.match(r"[ \t>]*", line).group().expandtabs(4))
+        if indent > MAX_INDENT_COLUMNS and not too_deep:
+            too_deep = True  # once a page: every line below is as deep
+            problems.append(Problem(path, where, f"indented {indent} columns: lists or quotes nested this deep "
+                                                 f"would take Markdown minutes to render (at most "
+                                                 f"{MAX_INDENT_COLUMNS} columns)"))
         line = _live_markup(line)
+        if not line.strip():
+            brackets, paragraph = 0, where + 1
+        elif brackets <= MAX_BRACKETS_PER_PARAGRAPH:
+            brackets += line.count("[") + line.count("{")
+            if brackets > MAX_BRACKETS_PER_PARAGRAPH:
+                problems.append(Problem(path, paragraph, f"a paragraph with over {MAX_BRACKETS_PER_PARAGRAPH} `[` and "
+                                                         "`{` would take Markdown minutes to render (write them as "
+                                                         "\\[ and \\{, or split the paragraph)"))
         if _RAW_HTML_RE.search(line) or _INLINE_HTML_RE.search(line):
             problems.append(Problem(path, where, "raw HTML in the page would be live markup "
                                                  "(write < as &lt; or put it in `backticks`)"))
@@ -260,7 +341,7 @@ def _body_problems(body: str, path: str, body_line: int) -> list[Problem]:
             if target and not _SAFE_SCHEME_RE.match(target):
                 problems.append(Problem(path, where, f"link to {target[:40]!r} is not allowed "
                                                      "(links must be http(s), mailto or pages of this site)"))
-        if _ATTR_LIST_RE.search(line):
+        if _sets_attributes(line):
             problems.append(Problem(path, where, "attribute list that sets a link, style or event handler "
                                                  r"would be live markup (write { as \{)"))
     return problems
