@@ -121,7 +121,7 @@ def run_guarded(root: Path, *args: str, fault: str | None = None, target: Path |
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     try:
         return subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True,
-                              input=input, timeout=GUARD_SECONDS, env=env)
+                              errors="backslashreplace", input=input, timeout=GUARD_SECONDS, env=env)
     except subprocess.TimeoutExpired:
         pytest.fail(f"`readinglist {' '.join(args)}` still running after {GUARD_SECONDS} s (a hang)")
 

@@ -135,7 +135,16 @@ def _register_more(sub) -> None:
     commands.register(sub, _command, _project)
 
 
+def _printable_output() -> None:
+    """Messages always print: a file name that is not UTF-8, or a title the terminal's encoding
+    lacks, is written escaped rather than ending the command in an error."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
+    _printable_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:

@@ -422,6 +422,58 @@ def page_digests(folder: Path, memo_path: Path) -> list[tuple[str, str]]:
     if memo != kept:
         write_text(memo_path, json.dumps(memo, sort_keys=True) + "\n")
     return out
+@dataclass(frozen=True)
+class ContentFile:
+    """One entry under content/ (content_files)."""
+
+    rel: str  # its path under content/, with `/`
+    kind: str  # "file", "link outside", "link to folder", "link to nothing", or what it is (a pipe ...)
+    target: str = ""  # where a symlink points, as written
+
+
+def content_files(project: Project) -> list[ContentFile]:
+    """Everything in content/ but names starting with a dot, sorted by path.
+
+    The walk follows no symlink: a symlinked folder is one entry (two symlinks
+    to `.` would make a following walk endless).  A symlink to a file inside
+    the repository counts as that file.
+    """
+    root = project.content
+    out: list[ContentFile] = []
+    if not root.is_dir():
+        return out
+    for folder, dirnames, filenames in os.walk(root):
+        here = Path(folder)
+        hidden = any(part.startswith(".") for part in here.relative_to(root).parts)
+        dirnames.sort()
+        for name in sorted(dirnames):
+            path = here / name
+            if path.is_symlink():
+                out.append(ContentFile(_rel_under(path, root), "link to folder", os.readlink(path)))
+        for name in sorted(filenames):
+            path = here / name
+            if hidden or name.startswith("."):
+                continue
+            rel = _rel_under(path, root)
+            if path.is_symlink():
+                target = os.readlink(path)
+                if not path.exists():
+                    out.append(ContentFile(rel, "link to nothing", target))
+                    continue
+                if not _inside(path, project.root):
+                    out.append(ContentFile(rel, "link outside", target))
+                    continue
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                out.append(ContentFile(rel, "link to nothing"))
+                continue
+            out.append(ContentFile(rel, "file" if stat.S_ISREG(mode) else _kind_of(mode)))
+    return sorted(out, key=lambda f: f.rel)
+
+
+def _rel_under(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
 
 
 def page_stats(folder: Path) -> list[tuple[str, int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +155,52 @@ def hand_edited_generated_pages(project: store.Project) -> list[Problem]:
     return old_generated_pages(project)[1]
 
 
+# Markdown files MkDocs would make pages of (mkdocs.utils.markdown_extensions); only `.md` ones are papers.
+_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+
+
+def _old_generated(rel: str) -> bool:
+    """A generated page an earlier version wrote into content/ (old_generated_pages sees to it)."""
+    return rel in OLD_GENERATED_PAGES or re.fullmatch(r"topics/[^/]+\.md", rel) is not None
+
+
+def unchecked_content(project: store.Project) -> list[Problem]:
+    """Everything under content/ that readinglist does not read as a page, one problem each.
+
+    The site publishes only what the docs tree holds (site/tree.py): pages
+    made from the papers readinglist read and checked.  A page in a subfolder
+    of content/papers/, a `.markdown` or `.html` file, a symlink out of the
+    repository is never published; `check` names each, so a contributor does
+    not believe it is part of the list.
+    """
+    problems = []
+    for entry in store.content_files(project):
+        name, rel = f"content/{entry.rel}", entry.rel
+        if re.fullmatch(r"papers/[^/]+\.md", rel) or (entry.kind == "file" and _old_generated(rel)):
+            continue  # a page the catalog reads (or says why it cannot), or an old generated page
+        if entry.kind == "link to folder":
+            message = (f"is a symlink to the folder {entry.target!r}: nothing in it is read or published "
+                       "(delete the symlink; pages go in content/papers/)")
+        elif entry.kind == "link outside":
+            message = (f"is a symlink to {entry.target!r}, outside the repository: it is not read or published "
+                       "(replace it with the file itself, or delete it)")
+        elif entry.kind == "link to nothing":
+            message = f"is a symlink to {entry.target!r}, which does not exist (delete it)"
+        elif entry.kind != "file":
+            message = f"is {entry.kind}, not a file (delete it)"
+        elif rel.startswith("papers/") and rel.count("/") > 1:
+            message = ("is in a subfolder of content/papers/: it is not read as a page and not published "
+                       "(pages go directly in content/papers/, as <slug>.md)")
+        elif rel.lower().endswith(_MARKDOWN_SUFFIXES):
+            message = ("is not a page readinglist reads, and it is not published (a paper page is "
+                       "content/papers/<slug>.md: rename or move it, or delete it)")
+        else:
+            message = ("is not published and not checked: content/ holds only paper pages, "
+                       "content/papers/<slug>.md (delete it)")
+        problems.append(Problem(name, 0, message))
+    return problems
+
+
 def site_settings(project: store.Project) -> SiteSettings:
     config = store.read_engine_config(project)
     name = config.get("site_name")
@@ -234,6 +281,8 @@ def run_build(project: store.Project, strict: bool = True, site_dir: Optional[st
         print(f"warning: {problem}", file=sys.stderr)
     for path in untouched:
         store.remove_file(path)
+    for problem in unchecked_content(project):  # never in the docs tree: named, so nobody counts on it
+        print(f"warning: {problem}", file=sys.stderr)
     data = load_site_data(project)
     for slug in sorted(data.excluded):
         for problem in data.excluded[slug]:

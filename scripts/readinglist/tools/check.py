@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from readinglist import store
-from readinglist.site.build import hand_edited_generated_pages
+from readinglist.site.build import hand_edited_generated_pages, unchecked_content
 from readinglist.curate.classify import Taxonomy, classify
 from readinglist.store import load_taxonomy
 from readinglist.text import title_key
@@ -160,6 +160,7 @@ def run_check(project: store.Project, paths: list[str]) -> CheckResult:
                     if only is None or Path(p.path).stem in only)
     if only is None:
         problems.extend(hand_edited_generated_pages(project))
+        problems.extend(unchecked_content(project))
     notes = filing_notes(catalog, taxonomy, store.read_ledger(project), only)
     if only is None and stones:
         notes.extend(stale_tombstones(stones, dump_title_keys(project)))
