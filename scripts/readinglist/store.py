@@ -28,7 +28,7 @@ from readinglist.curate.filings import LEDGER_FILE, ledger_from_data, ledger_fro
 from readinglist.curate.removals import (HEADER as REMOVALS_HEADER, REMOVALS_FILE, RemovalsError, Tombstone,
                                          removals_from_data, removals_to_data)
 from readinglist.curate.topicmodel import MODEL_FILE, ModelError, TitleModel
-from readinglist.page.markdown import YAMLRefused, load_yaml
+from readinglist.page.markdown import YAMLRefused, compose_yaml, load_yaml, yaml_value
 from readinglist.paper import InputError, Problem, WriteError
 
 try:
@@ -185,17 +185,15 @@ class DumpEntry:
     file: str
     captured: Optional[dt.date]
     format: Optional[str] = None
+    line: int = 0  # where sources.yml lists it
+    problem: Optional[Problem] = None  # why it is not ingested: a bad entry
 
 
 def read_yaml(path: Path, project: Project):
     """A YAML config file, or one clear InputError naming the file and line."""
     rel = project.rel(path)
     try:
-        text = _utf8(read_limited(path, rel, "a YAML file", MAX_FILE_BYTES), rel)
-    except FileNotFoundError:
-        raise InputError(rel, "file is missing") from None
-    try:
-        return load_yaml(text)
+        return load_yaml(_config_text(path, rel))
     except YAMLRefused as exc:
         raise InputError(rel, exc.problem + (f" ({exc.hint})" if exc.hint else ""), line=exc.line) from None
 
@@ -221,10 +219,7 @@ _MkDocsConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 def read_engine_config(project: Project) -> dict:
     """mkdocs.yml as a dict (environment variables filled in), or a clear InputError."""
     path = project.root / "mkdocs.yml"
-    try:
-        text = _utf8(read_limited(path, "mkdocs.yml", "a YAML file", MAX_FILE_BYTES), "mkdocs.yml")
-    except FileNotFoundError:
-        raise InputError("mkdocs.yml", "file is missing") from None
+    text = _config_text(path, "mkdocs.yml")
     try:
         data = yaml.load(text, Loader=_MkDocsConfigLoader)
     except yaml.MarkedYAMLError as exc:
@@ -235,26 +230,110 @@ def read_engine_config(project: Project) -> dict:
     return data
 
 
+def _config_text(path: Path, rel: str) -> str:
+    try:
+        return _utf8(read_limited(path, rel, "a YAML file", MAX_FILE_BYTES), rel)
+    except FileNotFoundError:
+        raise InputError(rel, "file is missing") from None
+
+
+MANIFEST_KEYS = ("file", "captured", "format")
+
+
 def read_manifest(project: Project) -> list[DumpEntry]:
+    """The dumps site_config/sources.yml lists, in order.
+
+    A file that is no list of dumps, or has a key besides `dumps:`, is an
+    InputError (nothing can be ingested from it).  A bad entry (no `file:`,
+    a file outside sources/, an unknown key, a `captured:` that is not a date,
+    a dump listed twice) is that entry's problem: only that dump is refused.
+    """
     path = project.config / "sources.yml"
-    data = read_yaml(path, project)
     rel = project.rel(path)
-    if not isinstance(data, dict) or not isinstance(data.get("dumps"), list):
-        raise InputError(rel, "expected a `dumps:` list (see CONTRIBUTING.md, 'Adding a dump')")
-    entries = []
-    for i, item in enumerate(data["dumps"], start=1):
-        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
-            raise InputError(rel, f"dump #{i} needs a `file:` name")
-        captured = item.get("captured")
-        if isinstance(captured, str):
-            try:
-                captured = dt.date.fromisoformat(captured)
-            except ValueError:
-                raise InputError(rel, f"dump {item['file']}: `captured:` must be a date like 2025-12-03") from None
-        if captured is not None and not isinstance(captured, dt.date):
-            raise InputError(rel, f"dump {item['file']}: `captured:` must be a date like 2025-12-03")
-        entries.append(DumpEntry(item["file"], captured, item.get("format")))
-    return entries
+    try:
+        root = compose_yaml(_config_text(path, rel))
+    except YAMLRefused as exc:
+        raise InputError(rel, exc.problem + (f" ({exc.hint})" if exc.hint else ""), line=exc.line) from None
+    dumps = None
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        if _key_name(key) != "dumps":
+            raise InputError(rel, f"unknown key `{_key_name(key)}:` (sources.yml holds one key, `dumps:`; see "
+                                  "CONTRIBUTING.md, 'Adding a dump')", line=key.start_mark.line + 1)
+        dumps = value
+    if not isinstance(dumps, yaml.SequenceNode):
+        raise InputError(rel, "expected a `dumps:` list (see CONTRIBUTING.md, 'Adding a dump')",
+                         line=dumps.start_mark.line + 1 if dumps is not None else 0)
+    seen: dict[str, int] = {}
+    return [_manifest_entry(item, project, rel, seen) for item in dumps.value]
+
+
+def _manifest_entry(item: yaml.Node, project: Project, rel: str, seen: dict[str, int]) -> DumpEntry:
+    line = item.start_mark.line + 1
+    fields = {_key_name(key): (key, value) for key, value in item.value} if isinstance(item, yaml.MappingNode) else {}
+    name_node = fields.get("file", (None, None))[1]
+    name = name_node.value if isinstance(name_node, yaml.ScalarNode) and name_node.value else None
+
+    def refused(message: str, at: int, fix: str) -> DumpEntry:
+        what = f"{name} was" if name else "it was"
+        return DumpEntry(name or "", None, None, line, Problem(rel, at, f"{message}, so {what} not ingested ({fix})"))
+
+    if name is None:
+        return refused("this dump has no `file:` name", line, "add `file: NAME`, a file in sources/")
+    for key_name, (key, _) in fields.items():
+        if key_name not in MANIFEST_KEYS:
+            return refused(f"unknown key `{key_name}:`", key.start_mark.line + 1,
+                           "a dump has `file:`, `captured:` and `format:`")
+    target = project.sources / name
+    if Path(name).is_absolute() or ".." in Path(name).parts or not _inside(target, project.sources):
+        where = f"is a symlink to {os.readlink(target)!r}, outside" if target.is_symlink() else "is outside"
+        return refused(f"`file: {name}` {where} sources/", name_node.start_mark.line + 1,
+                       "put the dump in sources/ and name it here as it is named there")
+    key = os.path.normpath(name)
+    if key in seen:
+        return DumpEntry(name, None, None, line, Problem(rel, line, f"{name} is listed a second time (first on line "
+                                                                   f"{seen[key]}), so this entry was ignored "
+                                                                   "(delete one of the two)"))
+    seen[key] = line
+    captured = None
+    if "captured" in fields:
+        node = fields["captured"][1]
+        try:
+            captured = yaml_value(node)
+            if isinstance(captured, str):
+                captured = dt.date.fromisoformat(captured.strip())
+        except (YAMLRefused, ValueError):
+            captured = "?"
+        if isinstance(captured, dt.datetime):
+            captured = captured.date()
+        if not isinstance(captured, dt.date):
+            return refused(f"`captured: {getattr(node, 'value', '')}` is not a date", node.start_mark.line + 1,
+                           "write the day the listing was copied, like 2025-12-03")
+    fmt = None
+    if "format" in fields:
+        node = fields["format"][1]
+        fmt = node.value if isinstance(node, yaml.ScalarNode) else None
+        if not fmt:
+            return refused("`format:` is not a format name", node.start_mark.line + 1,
+                           "leave it out: the format is detected from the records")
+    return DumpEntry(name, captured, fmt, line)
+
+
+def _key_name(node: yaml.Node) -> str:
+    return str(node.value)[:60] if isinstance(node, yaml.ScalarNode) else "?"
+
+
+def unlisted_dumps(project: Project, entries: list[DumpEntry]) -> list[str]:
+    """Files in sources/ (names starting with a dot aside) that no entry names, as sources/<path>."""
+    listed = {os.path.normpath(e.file) for e in entries}
+    found = []
+    if project.sources.is_dir():
+        for folder, dirnames, filenames in os.walk(project.sources):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                rel = (Path(folder) / name).relative_to(project.sources)
+                if not name.startswith(".") and os.path.normpath(rel) not in listed:
+                    found.append(f"sources/{rel.as_posix()}")
+    return found
 
 
 # Files that are not text, told apart by their first bytes, so the message

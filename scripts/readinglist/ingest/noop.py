@@ -68,6 +68,9 @@ def fingerprint(project: store.Project, dump_paths: list[Path]) -> str:
         digest.update(store.read_bytes_or_empty(path))
     for name, page_digest in store.page_digests(project.papers, project.cache / PAGE_DIGESTS):
         digest.update(f"\0page\0{name}\0{page_digest}".encode())
+    # The names in sources/: a dump added there but not listed is reported by every run.
+    for name in store.unlisted_dumps(project, []):
+        digest.update(f"\0source\0{name}".encode())
     return digest.hexdigest()
 
 

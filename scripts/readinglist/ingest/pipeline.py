@@ -32,7 +32,7 @@ from readinglist.ingest.merge import PageIndex, assign_slugs, fill_page, merge_r
 from readinglist.text import slugify, title_key
 from readinglist.ingest.normalize import record_from_raw
 from readinglist.paper import InputError, Paper, Problem, Record
-from readinglist.ingest.parse import FormatError, parse_dump
+from readinglist.ingest.parse import FORMATS, FormatError, parse_dump
 from readinglist.catalog import Catalog
 from readinglist.curate.topicmodel import MODEL_FILE
 from readinglist.page.markdown import render_paper_page
@@ -50,6 +50,14 @@ def read_records(project: store.Project, dumps: list[store.DumpEntry],
     kept = memo.memo_of(store.read_json_or_none(memo_path), code)
     used: dict[str, dict] = {}
     for entry in dumps:
+        if entry.problem is not None:
+            summary.errors.append(entry.problem)
+            continue
+        if entry.format and entry.format not in FORMATS:
+            summary.errors.append(Problem("site_config/sources.yml", entry.line, f"`format: {entry.format}` is not a "
+                                          f"format ingest reads ({', '.join(FORMATS)}), so {entry.file} was not "
+                                          "ingested (leave the key out: the format is detected from the records)"))
+            continue
         path = Path(entry.file) if Path(entry.file).is_absolute() else project.sources / entry.file
         name = path.name
         try:
@@ -120,7 +128,9 @@ def select_dumps(project: store.Project, names: Optional[list[str]]) -> list[sto
     manifest = store.read_manifest(project)
     if not names:
         return manifest
-    by_name = {d.file: d for d in manifest}
+    by_name: dict[str, store.DumpEntry] = {}
+    for entry in manifest:  # the first entry of a dump listed twice is the one that counts
+        by_name.setdefault(entry.file, entry)
     chosen = []
     for name in names:
         entry = by_name.get(Path(name).name)
@@ -232,9 +242,16 @@ def run_ingest(project: store.Project, names: Optional[list[str]] = None,
         # A full run over inputs the previous full run left as they were writes
         # nothing: noop.py knows that from a fingerprint, in a fraction of a second.
         full = not names and not dry_run
-        paths = [Path(d.file) if Path(d.file).is_absolute() else project.sources / d.file for d in dumps]
+        paths = [Path(d.file) if Path(d.file).is_absolute() else project.sources / d.file
+                 for d in dumps if d.problem is None]
         if full and noop.replay(project, noop.fingerprint(project, paths), summary):
             return summary
+        if not names:
+            # A dump in sources/ that sources.yml does not list would be silently left out.
+            for unlisted in store.unlisted_dumps(project, dumps):
+                summary.errors.append(Problem(unlisted, 0, "is in sources/ but not listed in site_config/sources.yml, "
+                                                           "so it was not ingested (list it there, with its "
+                                                           "`captured:` date, or move it out of sources/)"))
         records = read_records(project, dumps, summary)
         to_write = plan(project, records, taxonomy, summary)
         if not dry_run:

@@ -113,6 +113,27 @@ def load_yaml(text: str) -> Any:
     cannot read is a YAMLRefused with its line too: PyYAML's constructors
     raise whatever they meet (`!!bool maybe`, `!!int ''`, a 13th month).
     """
+    return _read_yaml(text, yaml.load)
+
+
+def compose_yaml(text: str) -> Optional[yaml.Node]:
+    """YAML as its node tree (each node knows its line), refusing aliases as load_yaml does.
+
+    For files whose every value is checked with its line (site_config/sources.yml);
+    yaml_value builds a node's value.
+    """
+    return _read_yaml(text, yaml.compose)
+
+
+def yaml_value(node: yaml.Node) -> Any:
+    """The value of one node of compose_yaml's tree; YAMLRefused (with the node's line) when it has none."""
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except Exception:  # noqa: BLE001 - as in load_yaml: whatever a constructor raises
+        raise YAMLRefused("not a value YAML can read", node.start_mark.line + 1) from None
+
+
+def _read_yaml(text: str, read) -> Any:
     if "*" in text:  # no alias without its `*`: only then is the text walked event by event
         try:
             for event in yaml.parse(text, Loader=_Loader):
@@ -120,9 +141,9 @@ def load_yaml(text: str) -> Any:
                     raise YAMLRefused(f"uses the YAML alias `*{event.anchor}`", event.start_mark.line + 1,
                                       hint="aliases and merge keys are not read: write the value out")
         except yaml.YAMLError:
-            pass  # the loader below says what is wrong, and where
+            pass  # the reader below says what is wrong, and where
     try:
-        return yaml.load(text, Loader=_Loader)
+        return read(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1) if mark else 0
@@ -133,7 +154,7 @@ def load_yaml(text: str) -> Any:
         raise YAMLRefused(f"not valid YAML: {exc}") from None
     except RecursionError:
         raise YAMLRefused("nested too deeply to read") from None
-    except Exception:  # noqa: BLE001 - see above: a constructor's own error, on crafted input
+    except Exception:  # noqa: BLE001 - see load_yaml: a constructor's own error, on crafted input
         lines = text.split("\n")
         bad = next((i + 1 for i, ln in enumerate(lines) if _impossible_date(ln)), 0)
         if bad:
