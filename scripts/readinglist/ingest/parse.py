@@ -80,11 +80,13 @@ class ParsedDump:
 
 
 class FormatError(ValueError):
-    """The text is in none of the known formats.  `line` points at the evidence (0: none)."""
+    """The text is in none of the known formats.  `line` points at the evidence (0: none);
+    `closest` says which known format comes nearest, and what it would read (parse_dump fills it)."""
 
     def __init__(self, message: str, line: int = 0):
         super().__init__(message)
         self.line = line
+        self.closest = ""
 
 
 # --------------------------------------------------------------------------- detection
@@ -151,6 +153,9 @@ def refuse_other_formats(lines: list[str]) -> None:
             raise FormatError("this is JSON, not a copied listing (paste the titles and abstracts as text)",
                               line=first + 1)
     if _HTML_START_RE.match(head):
+        if any(_FEED_RE.search(line) for line in lines[first:first + 50]):
+            what, hint = SHAPES["feed"]
+            raise FormatError(f"this is {what}, not a copied listing ({hint})", line=first + 1)
         raise FormatError("this is a saved HTML page, not copied text (open it in a browser, select the "
                           "listing and paste it into a .txt file)", line=first + 1)
     for sep, label in ((",", "CSV"), ("\t", "TSV")):
@@ -177,21 +182,125 @@ def _field_count(row: str, sep: str) -> int:
         return row.count(sep) + 1
 
 
+# Shapes of text people paste by mistake, told apart line by line.  A dump most
+# of whose lines have one of them is refused by its name: its lines would
+# otherwise pair up into titles and abstracts of junk ("Title: ...", "}").
+_ARXIV_ID_LINE_RE = re.compile(r"^\s*(?:\[\d+\]\s*)?arXiv:\s?\d{4}\.\d{4,5}(?:v\d+)?\b")
+_LABEL_LINE_RE = re.compile(r"^(?:Title|Authors?|Abstract|Comments|Subjects|Journal-ref|DOI|Report-no|Categories|"
+                            r"Keywords|URL|Link|Published|Updated|Submitted|Summary|PDF|Venue|Year)\s*:(?:\s|$)")
+_BIBTEX_LINE_RE = re.compile(r"^\s*(?:@[A-Za-z]+\s*[{(]|[A-Za-z_-]+\s*=\s*[{\"\d]|[})]\s*,?\s*$)")
+_MARKUP_LINE_RE = re.compile(r"^\s*</?[A-Za-z][\w:.-]*(?:\s[^>]*)?/?>")
+_FEED_RE = re.compile(r"<(?:rss|feed|channel|entry|item)[\s>]", re.IGNORECASE)
+_LINK_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[^\]]+\]\([^)]*\)")
+_URL_LINE_RE = re.compile(r"^\s*<?https?://\S+>?\s*$")
+SHAPES = {
+    "arxiv": ("an arXiv listing (`arXiv:2401.12345` lines, then `Title:`, `Authors:`, `Subjects:`)",
+              "add its papers with `readinglist add`, or copy the listing from Hugging Face Papers"),
+    "labels": ("a listing of labelled fields (`Title:`, `Authors:`, `Abstract:` lines)",
+               "keep only each title and its abstract, one pair after the other"),
+    "bibtex": ("a BibTeX file", "add its entries with `readinglist add --bibtex FILE`"),
+    "feed": ("an RSS or Atom feed", "open the listing in a browser and copy its text"),
+    "markup": ("HTML or XML markup", "open it in a browser and copy the listing's text"),
+    "links": ("a Markdown list of links", "copy the listing itself, with its abstracts"),
+    "urls": ("a list of web addresses", "copy the listing itself, with its titles and abstracts"),
+}
+
+
+def foreign_shape(lines: list[str]) -> Optional[tuple[str, int]]:
+    """(shape, first line) when at least half of the non-blank lines have one of SHAPES' forms."""
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    nonblank = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        nonblank += 1
+        shape = ("arxiv" if _ARXIV_ID_LINE_RE.match(line) else "labels" if _LABEL_LINE_RE.match(line)
+                 else "bibtex" if _BIBTEX_LINE_RE.match(line) else "markup" if _MARKUP_LINE_RE.match(line)
+                 else "links" if _LINK_ITEM_RE.match(line) else "urls" if _URL_LINE_RE.match(line) else None)
+        if shape:
+            counts[shape] = counts.get(shape, 0) + 1
+            first.setdefault(shape, number)
+    foreign = sum(counts.values())
+    if foreign < 2 or foreign * 2 < nonblank:
+        return None
+    if "arxiv" in counts:  # an arXiv listing prints its ids and labelled fields
+        return "arxiv", first["arxiv"]
+    shape = max(counts, key=lambda k: (counts[k], -first[k]))
+    if shape == "markup" and any(_FEED_RE.search(line) for line in lines[:200]):
+        return "feed", first[shape]
+    return shape, first[shape]
+
+
+# More parts skipped (or read without an abstract) than this many times the
+# papers read: the dump is mostly not papers, and what was "read" from it is
+# likely junk too, so none of it is ingested.
+MAX_SKIPPED_PER_RECORD = 2
+
+
 def parse_dump(text: str, name: str) -> ParsedDump:
-    """Cut `text` (the dump `name`) into raw records.  Raises FormatError."""
+    """Cut `text` (the dump `name`) into raw records.  Raises FormatError, with `closest` filled."""
     lines = text.split("\n")
+    try:
+        return _parse(lines, name)
+    except FormatError as exc:
+        exc.closest = closest_format(lines, name)
+        raise
+
+
+def _parse(lines: list[str], name: str) -> ParsedDump:
     refuse_other_formats(lines)
+    shape = foreign_shape(lines)
+    if shape is not None:
+        what, hint = SHAPES[shape[0]]
+        raise FormatError(f"this is {what}, not a copied listing ({hint})", line=shape[1])
     fmt = detect_format(lines)
-    parser = {
-        "org-listing": _parse_org_listing,
-        "daily-papers": _parse_paragraphs,
-        "blank-pairs": _parse_paragraphs,
-        "line-pairs": _parse_line_pairs,
-    }[fmt]
-    records, problems, chrome = parser(lines, name)
+    records, problems, chrome = _PARSERS[fmt](lines, name)
+    records, problems = _drop_junk_pairs(records, problems, name)
     if not records:
         raise FormatError(f"looked like {fmt} but held no complete record")
+    skipped = [p for p in problems if _skipped_a_part(p)]
+    if len(skipped) > MAX_SKIPPED_PER_RECORD * len(records):
+        raise FormatError(f"most of it is not papers: {len(skipped)} parts skipped, {len(records)} read as papers "
+                          "(check that this is the listing you meant)", line=skipped[0].line)
     return ParsedDump(fmt, records, problems, chrome)
+
+
+def _drop_junk_pairs(records: list[RawRecord], problems: list[Problem], name: str):
+    """Leave out, with a warning, records whose "abstract" reads like none ("Share", "Menu item 3"):
+    two lines of page furniture paired up, not a paper."""
+    kept = [r for r in records if looks_like_abstract(r.abstract)]
+    if len(kept) == len(records):
+        return records, problems
+    problems = problems + [Problem(name, r.line, f"{_excerpt(r.title)!r} is followed by no abstract "
+                                                 f"({_excerpt(r.abstract)!r} is too short for one); skipped")
+                           for r in records if not looks_like_abstract(r.abstract)]
+    return kept, sorted(problems, key=lambda p: p.line)
+
+
+def _skipped_a_part(problem: Problem) -> bool:
+    """A problem that stands for a part of the dump left out, after its first paper."""
+    return problem.message.endswith("skipped") or problem.message.startswith("skipped a ")
+
+
+def closest_format(lines: list[str], name: str) -> str:
+    """Which known format comes nearest to `lines`, and what it reads from them, for a message."""
+    tried = []
+    for fmt in ("org-listing", "line-pairs", "blank-pairs"):
+        try:
+            records = _PARSERS[fmt](list(lines), name)[0]
+        except (ValueError, IndexError, RecursionError):  # pragma: no cover - the parsers take any text
+            records = []
+        if fmt == "blank-pairs" and any(_is_byline(text) for _, text in _paragraphs(lines)):
+            fmt = "daily-papers"
+        tried.append((len(records), fmt, records))
+    # On a tie, the layout decides: every block one line (blank lines between) is blank-pairs.
+    layout = "blank-pairs" if len(_paragraphs(lines)) == len([ln for ln in lines if ln.strip()]) else "line-pairs"
+    count, fmt, records = max(tried, key=lambda t: (t[0], t[1] == layout))
+    if not count:
+        return f"the closest, {layout}, reads no paper from it"
+    return (f"the closest, {fmt}, would read {count} record{'s' if count != 1 else ''} from it, such as "
+            f"{_excerpt(records[0].title)!r}")
 
 
 # --------------------------------------------------------------------------- org listing
@@ -485,3 +594,11 @@ def _pair_units(units: list[tuple[int, str]], name: str, allow_bylines: bool):
 def _excerpt(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_PARSERS = {
+    "org-listing": _parse_org_listing,
+    "daily-papers": _parse_paragraphs,
+    "blank-pairs": _parse_paragraphs,
+    "line-pairs": _parse_line_pairs,
+}

@@ -100,8 +100,9 @@ def _read_one(text: str, name: str, entry: store.DumpEntry
     try:
         parsed = parse_dump(text, name)
     except FormatError as exc:
-        return Problem(name, exc.line, f"not a dump this tool can read: {exc} "
-                                       "(see CONTRIBUTING.md for the four formats); nothing ingested from it")
+        return Problem(name, exc.line, f"not a dump this tool can read: {exc}; tried {', '.join(FORMATS)}: "
+                                       f"{exc.closest} (see CONTRIBUTING.md for the four formats); "
+                                       "nothing ingested from it")
     warnings: list[Problem] = []
     if entry.format and entry.format != parsed.format:
         warnings.append(Problem(name, 0, f"sources.yml says format {entry.format} but the records "
