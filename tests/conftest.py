@@ -70,17 +70,27 @@ GUARD_ADDRESS_SPACE = 512 * 1024 * 1024
 # often run in containers, permissions stop nothing): each is Python run before
 # the command, given the path it is about.
 FAULTS = {
-    # Every file written gets "No space left on device", as on a full disk.
+    # Every file written gets "No space left on device", as on a full disk: files
+    # made by tempfile.mkstemp (atomic writes) and by open() for writing (build products).
     "disk-full": """
-import os, tempfile
-_mkstemp = tempfile.mkstemp
-def _full(*args, **kwargs):
-    fd, name = _mkstemp(*args, **kwargs)
+import builtins, io, os, tempfile
+def _onto_full(fd):
     full = os.open("/dev/full", os.O_WRONLY)
     os.dup2(full, fd)
     os.close(full)
+_mkstemp = tempfile.mkstemp
+def _full(*args, **kwargs):
+    fd, name = _mkstemp(*args, **kwargs)
+    _onto_full(fd)
     return fd, name
 tempfile.mkstemp = _full
+_open = builtins.open
+def _open_full(file, mode="r", *args, **kwargs):
+    handle = _open(file, mode, *args, **kwargs)
+    if not isinstance(file, int) and any(c in mode for c in "wx") and not str(file).endswith(".lock"):
+        _onto_full(handle.fileno())
+    return handle
+builtins.open = io.open = _open_full
 """,
     # No file can be created in the folder TARGET, as in a read-only folder.
     "read-only": """
@@ -113,17 +123,24 @@ def run_guarded(root: Path, *args: str, fault: str | None = None, target: Path |
     more than GUARD_ADDRESS_SPACE ends with MemoryError (exit 3), which the
     tests then refuse.
     """
+    return run_guarded_code(root, (f"TARGET = {str(target)!r}\n" + FAULTS[fault] if fault else "")
+                            + "\nimport sys\nfrom readinglist.cli import main\nsys.exit(main(sys.argv[1:]))\n",
+                            *args, input=input, what=f"`readinglist {' '.join(args)}`")
+
+
+def run_guarded_code(root: Path, code: str, *args: str, input: str | None = None,
+                     what: str = "the guarded code") -> subprocess.CompletedProcess:
+    """Run Python `code` (with `args` as sys.argv[1:]) in `root`, under the guard."""
     # The limit is set first thing in the child (not in a preexec_fn, which is unsafe in a threaded parent).
     code = (f"import resource\nresource.setrlimit(resource.RLIMIT_AS, ({GUARD_ADDRESS_SPACE}, {GUARD_ADDRESS_SPACE}))\n"
-            + (f"TARGET = {str(target)!r}\n" + FAULTS[fault] if fault else "")
-            + "\nimport sys\nfrom readinglist.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+            + code)
     # One BLAS thread: address space must not grow with the number of CPUs.
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     try:
         return subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True,
                               errors="backslashreplace", input=input, timeout=GUARD_SECONDS, env=env)
     except subprocess.TimeoutExpired:
-        pytest.fail(f"`readinglist {' '.join(args)}` still running after {GUARD_SECONDS} s (a hang)")
+        pytest.fail(f"{what} still running after {GUARD_SECONDS} s (a hang)")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, run_guarded
-from readinglist.store import MAX_DUMP_BYTES, MAX_PAGE_BYTES
+from readinglist.store import MAX_DUMP_BYTES, MAX_FILE_BYTES, MAX_PAGE_BYTES
 
 ABSTRACT = "An abstract that is long enough to count as one, about sparse attention kernels for inference."
 DUMP = f"A Title For A Paper\n{ABSTRACT}\nAnother Title For A Paper\n{ABSTRACT} And more.\n"
@@ -44,15 +44,16 @@ def test_a_dump_that_is_dev_zero_is_refused(tmp_path):
                    "sources/, so zero.txt was not ingested")
     # Named on the command line, it is read as a dump: a device is refused before a byte is read.
     assert_refused(run_guarded(root, "ingest", "/dev/zero"), 1,
-                   "error: zero: is a device (like /dev/zero), not a dump: only regular files are read "
-                   "(name a text file in site_config/sources.yml)\n")
+                   "error: zero: is a device (like /dev/zero), not a dump: only regular files of at most 16 MiB are "
+                   "read (name a text file in site_config/sources.yml)\n")
 
 
 def test_a_named_pipe_as_a_dump_is_refused_without_waiting(tmp_path):
     root = tmp_path / "proj"
     os.mkfifo(one_dump(root, "pipe.txt"))
     assert_refused(run_guarded(root, "ingest"), 1,
-                   "error: pipe.txt: is a named pipe (FIFO), not a dump: only regular files are read")
+                   "error: pipe.txt: is a named pipe (FIFO), not a dump: only regular files of at most 16 MiB are "
+                   "read")
     # The lock went with the run: the next one runs.
     (root / "sources" / "pipe.txt").unlink()
     (root / "sources" / "pipe.txt").write_text(DUMP, encoding="utf-8")
@@ -76,8 +77,8 @@ def test_a_dump_that_is_a_folder_or_a_symlink_to_one_or_to_nothing(tmp_path, tar
     if target == "folder":
         (root / "sources" / "real").mkdir()
         link.symlink_to(root / "sources" / "real")
-        expected = ("error: link.txt: is a folder, not a dump: only regular files are read "
-                    "(name a text file in site_config/sources.yml)\n")
+        expected = ("error: link.txt: is a folder, not a dump: only regular files of at most 16 MiB are "
+                    "read (name a text file in site_config/sources.yml)\n")
     else:
         link.symlink_to(root / "sources" / "gone.txt")
         expected = "error: link.txt: is a symlink to "
@@ -112,10 +113,10 @@ def broken_page(root: Path, how: str) -> tuple[Path, str]:
         return page, f"{name}: is a symlink to "
     if how == "fifo":
         os.mkfifo(page)
-        return page, f"{name}: is a named pipe (FIFO), not a page: only regular files are read"
+        return page, f"{name}: is a named pipe (FIFO), not a page: only regular files of at most 8 MiB are read"
     if how == "folder":
         page.mkdir()
-        return page, f"{name}: is a folder, not a page: only regular files are read"
+        return page, f"{name}: is a folder, not a page: only regular files of at most 8 MiB are read"
     if how == "huge":
         page.write_bytes(PAGE.encode() + b"x" * MAX_PAGE_BYTES)
         return page, f"{name}: is larger than 8 MiB, the limit for a page (is this the right file?)"
@@ -191,8 +192,9 @@ def test_a_full_disk_is_named_and_leaves_every_page_whole(tmp_path):
 def test_a_full_disk_during_a_build_is_named(tmp_path):
     root = make_project(tmp_path / "proj")
     (root / "content" / "papers" / "fine.md").write_text(PAGE, encoding="utf-8")
-    assert_refused(run_guarded(root, "build", fault="disk-full"), 1,
-                   "cannot be written: No space left on device (free some disk space")
+    result = run_guarded(root, "build", fault="disk-full")
+    assert_refused(result, 1, "cannot be written: No space left on device (free some disk space")
+    assert result.stderr.startswith("error: build/"), result.stderr  # the docs tree, streamed to disk
 
 
 def test_a_read_only_folder_is_named(tmp_path):
@@ -200,3 +202,58 @@ def test_a_read_only_folder_is_named(tmp_path):
     result = run_guarded(root, "ingest", fault="read-only", target=root / "content" / "papers")
     assert_refused(result, 1, "cannot be written: Permission denied (make content/papers/ writable, then run "
                               "the command again; files written before it are complete)\n")
+
+
+def test_the_store_names_each_write_fault_and_what_to_do(tmp_path, monkeypatch):
+    """store.write_text turns what the OS raises into one WriteError line naming the file
+    (the CLI prints it, exit 1), and leaves neither the file changed nor a temporary file."""
+    import errno
+
+    from readinglist import store
+    from readinglist.paper import WriteError
+
+    target = tmp_path / "page.md"
+    target.write_text("old\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    cases = {errno.ENOSPC: "No space left on device (free some disk space, then run the command again",
+             errno.EDQUOT: "(free some disk space",
+             errno.EROFS: "(make ./ writable, then run the command again",
+             errno.EACCES: "(make ./ writable",
+             errno.EIO: "(check the disk"}
+    for code, expected in cases.items():
+        def fail(*args, code=code, **kwargs):
+            raise OSError(code, os.strerror(code))
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "replace", fail)
+            with pytest.raises(WriteError) as raised:
+                store.write_text(target, "new\n")
+        assert str(raised.value).startswith("page.md: cannot be written: "), raised.value
+        assert expected in str(raised.value) and "files written before it are complete" in str(raised.value)
+        assert target.read_text(encoding="utf-8") == "old\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["page.md"]
+    # Build products (the docs tree) are written the same way.
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
+        with pytest.raises(WriteError, match=r"^tree/a\.md: cannot be written: No space left \(free some disk"):
+            store.write_tree(tmp_path / "tree", [("a.md", "one\n")])
+            store.write_tree(tmp_path / "tree", [("a.md", "two\n")])
+
+
+@pytest.mark.parametrize("config", ["site_config/sources.yml", "site_config/topics.yml", "mkdocs.yml"])
+@pytest.mark.parametrize("how", ["dev-zero", "fifo", "huge"])
+def test_a_configuration_file_that_is_no_readable_file_is_named(tmp_path, config, how):
+    root = make_project(tmp_path / "proj", dumps={"d.txt": DUMP})
+    path = root / config
+    path.unlink()
+    if how == "dev-zero":
+        path.symlink_to("/dev/zero")
+        expected = f"error: {config}: is a device (like /dev/zero), not a YAML file: only regular files of at most 16 MiB"
+    elif how == "fifo":
+        os.mkfifo(path)
+        expected = f"error: {config}: is a named pipe (FIFO), not a YAML file: only regular files of at most 16 MiB"
+    else:
+        with open(path, "wb") as handle:
+            handle.truncate(MAX_FILE_BYTES + 1)
+        expected = f"error: {config}: is larger than 16 MiB, the limit for a YAML file (is this the right file?)"
+    command = "build" if config == "mkdocs.yml" else "ingest"
+    assert_refused(run_guarded(root, command), 2, expected)

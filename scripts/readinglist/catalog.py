@@ -76,7 +76,7 @@ class Catalog:
         that does not read back is ignored, a fresh clone simply parses everything)."""
         texts = store.read_pages(project.papers, project)
         key = memo_key(taxonomy)
-        kept = store.read_json_or_none(project.cache / CATALOG_MEMO)
+        kept = store.read_json_or_none(project.cache / CATALOG_MEMO, store.MAX_PRODUCT_BYTES)
         entries = kept["entries"] if isinstance(kept, dict) and kept.get("key") == key \
             and isinstance(kept.get("entries"), dict) else {}
         pages: dict[str, Page] = {}

@@ -93,7 +93,8 @@ def find_project(start: Optional[Path] = None) -> Project:
     """The checkout containing `start` (the folder that has site_config/)."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "site_config").is_dir() and (folder / "mkdocs.yml").is_file():
+        # Any mkdocs.yml marks the checkout: one that is no file to read is named when it is read.
+        if (folder / "site_config").is_dir() and os.path.lexists(folder / "mkdocs.yml"):
             return Project(folder)
     raise InputError(str(here), "not inside a readinglist checkout (no mkdocs.yml and site_config/ here "
                                 "or above); cd into the repository first")
@@ -112,6 +113,9 @@ MAX_DUMP_BYTES = 16 * MIB
 MAX_PAGE_BYTES = 8 * MIB
 # Every other file: configuration, the title model, labels, BibTeX, generated pages.
 MAX_FILE_BYTES = 16 * MIB
+# What readinglist writes for itself under build/ and site/ (memos, the docs tree, the
+# search index): sized by the list, hundreds of megabytes at 50,000 papers.
+MAX_PRODUCT_BYTES = 1024 * MIB
 
 
 def size_text(limit: int) -> str:
@@ -154,7 +158,8 @@ def read_limited(path: Path, name: str, what: str, limit: int, fix: str = "repla
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(name, f"is {_kind_of(mode)}, not {what}: only regular files are read ({fix})")
+            raise InputError(name, f"is {_kind_of(mode)}, not {what}: only regular files of at most "
+                                   f"{size_text(limit)} are read ({fix})")
         chunks, total = [], 0
         while total <= limit:
             chunk = os.read(fd, min(limit + 1 - total, MIB))
@@ -175,6 +180,8 @@ def read_limited(path: Path, name: str, what: str, limit: int, fix: str = "repla
 def _read_hint(exc: OSError) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM):
         return "give yourself read permission, e.g. chmod u+r"
+    if exc.errno == errno.ELOOP:
+        return "it is a symlink that leads back to itself: delete it"
     return "check the file and the disk"
 
 
@@ -437,11 +444,15 @@ def _read_page_file(path: Path, project: Optional[Project]) -> str:
 
 
 def _inside(path: Path, root: Path) -> bool:
+    """Whether `path`, symlinks followed, is under `root`.  A symlink loop counts as inside:
+    it leads nowhere, and reading it says so (read_limited)."""
     try:
         path.resolve().relative_to(root.resolve())
         return True
-    except (ValueError, OSError, RuntimeError):
+    except ValueError:
         return False
+    except (OSError, RuntimeError):
+        return True
 
 
 def read_pages(folder: Path, project: Optional[Project] = None) -> dict[str, "str | Problem"]:
@@ -482,7 +493,7 @@ def page_digests(folder: Path, memo_path: Path) -> list[tuple[str, str]]:
     under build/) is not read again; the memo is rewritten when it changed."""
     import hashlib
 
-    kept = read_json_or_none(memo_path)
+    kept = read_json_or_none(memo_path, MAX_PRODUCT_BYTES)
     kept = kept if isinstance(kept, dict) else {}
     memo: dict[str, list] = {}
     out = []
@@ -499,7 +510,7 @@ def page_digests(folder: Path, memo_path: Path) -> list[tuple[str, str]]:
         memo[name] = [size, mtime, digest]
         out.append((name, digest))
     if memo != kept:
-        write_text(memo_path, json.dumps(memo, sort_keys=True) + "\n")
+        write_cache(memo_path, json.dumps(memo, sort_keys=True) + "\n")
     return out
 @dataclass(frozen=True)
 class ContentFile:
@@ -537,7 +548,7 @@ def content_files(project: Project) -> list[ContentFile]:
             if path.is_symlink():
                 target = os.readlink(path)
                 if not path.exists():
-                    out.append(ContentFile(rel, "link to nothing", target))
+                    out.append(ContentFile(rel, "link loop" if _loops(path) else "link to nothing", target))
                     continue
                 if not _inside(path, project.root):
                     out.append(ContentFile(rel, "link outside", target))
@@ -549,6 +560,14 @@ def content_files(project: Project) -> list[ContentFile]:
                 continue
             out.append(ContentFile(rel, "file" if stat.S_ISREG(mode) else _kind_of(mode)))
     return sorted(out, key=lambda f: f.rel)
+
+
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _rel_under(path: Path, root: Path) -> str:
@@ -569,13 +588,13 @@ def page_stats(folder: Path) -> list[tuple[str, int, int]]:
     return out
 
 
-def read_text_or_none(path: Path, name: Optional[str] = None) -> Optional[str]:
+def read_text_or_none(path: Path, name: Optional[str] = None, limit: int = MAX_FILE_BYTES) -> Optional[str]:
     """A UTF-8 file readinglist or a person keeps in the project, or None when there is none.
 
     InputError (naming `name`) when it is there but is no file that can be read.
     """
     try:
-        return page_text(read_limited(path, name or str(path), "a text file", MAX_FILE_BYTES))
+        return page_text(read_limited(path, name or str(path), "a text file", limit))
     except (FileNotFoundError, NotADirectoryError):
         return None
 
@@ -615,7 +634,7 @@ def write_cache(path: Path, text: str) -> None:
     """A memo under build/cache/: written when possible; a read-only checkout just goes without."""
     try:
         write_text(path, text)
-    except (OSError, WriteError):
+    except (OSError, WriteError, UnicodeEncodeError):  # (a file name that is not UTF-8: no memo of it)
         pass
 
 
@@ -694,10 +713,10 @@ def write_ledger(project: Project, ledger: dict) -> bool:
 def read_removals(project: Project) -> list[Tombstone]:
     """content/removed.yml (curate/removals.py): the papers taken off the list; [] when there is none."""
     path = project.content / REMOVALS_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return []
-    data = read_yaml(path, project)
-    lines = [number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+    data = read_yaml(path, project)  # (a file that is no regular file is named here, never read)
+    lines = [number for number, line in enumerate(_config_text(path, project.rel(path)).splitlines(), 1)
              if line.startswith("- ")]
     try:
         return removals_from_data(data, lines)
@@ -711,12 +730,13 @@ def write_removals(project: Project, stones: list[Tombstone]) -> bool:
     return write_text(project.content / REMOVALS_FILE, REMOVALS_HEADER + (dump_yaml(data) if data else "[]\n"))
 
 
-def read_json_or_none(path: Path):
-    """A JSON file readinglist wrote for itself, or None when missing or unreadable."""
+def read_json_or_none(path: Path, limit: int = MAX_FILE_BYTES):
+    """A JSON file readinglist wrote for itself, or None when missing or unreadable
+    (`limit`: MAX_PRODUCT_BYTES for its memos under build/)."""
     import json
 
     try:
-        return json.loads(read_limited(path, str(path), "a JSON file", MAX_FILE_BYTES))
+        return json.loads(read_limited(path, str(path), "a JSON file", limit))
     except (OSError, ValueError, InputError):
         return None
 

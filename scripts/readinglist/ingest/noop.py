@@ -67,10 +67,10 @@ def fingerprint(project: store.Project, dump_paths: list[Path]) -> str:
         digest.update(b"\0file\0" + project.rel(path).encode() + b"\0")
         digest.update(store.read_bytes_or_empty(path))
     for name, page_digest in store.page_digests(project.papers, project.cache / PAGE_DIGESTS):
-        digest.update(f"\0page\0{name}\0{page_digest}".encode())
+        digest.update(f"\0page\0{name}\0{page_digest}".encode("utf-8", "surrogateescape"))
     # The names in sources/: a dump added there but not listed is reported by every run.
     for name in store.unlisted_dumps(project, []):
-        digest.update(f"\0source\0{name}".encode())
+        digest.update(f"\0source\0{name}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -87,7 +87,13 @@ def remember(project: store.Project, key: str, summary) -> None:
         "unchanged": summary.unchanged + len(summary.new) + len(summary.updated), "removed": summary.removed,
         "warnings": _problems(summary.warnings), "errors": _problems(summary.errors),
     }
-    store.write_text(project.content / STATE_FILE, json.dumps(state, ensure_ascii=False) + "\n")
+    text = json.dumps(state, ensure_ascii=False)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8 in a message: JSON escapes it
+            text = json.dumps(state)
+    store.write_text(project.content / STATE_FILE, text + "\n")
 
 
 def replay(project: store.Project, key: str, summary) -> bool:

@@ -47,7 +47,7 @@ def read_records(project: store.Project, dumps: list[store.DumpEntry],
     records: list[Record] = []
     memo_path = project.cache / memo.DUMPS_FILE
     code = noop.code_digest()
-    kept = memo.memo_of(store.read_json_or_none(memo_path), code)
+    kept = memo.memo_of(store.read_json_or_none(memo_path, store.MAX_PRODUCT_BYTES), code)
     used: dict[str, dict] = {}
     for entry in dumps:
         if entry.problem is not None:
@@ -89,7 +89,7 @@ def read_records(project: store.Project, dumps: list[store.DumpEntry],
     read_now = {entry["name"] for entry in used.values()}
     used.update({k: v for k, v in kept.items() if isinstance(v, dict) and v.get("name") not in read_now})
     if used != kept:
-        store.write_text(memo_path, json.dumps(memo.memo_file(code, used), ensure_ascii=False) + "\n")
+        store.write_cache(memo_path, json.dumps(memo.memo_file(code, used), ensure_ascii=False) + "\n")
     return records
 
 
@@ -216,7 +216,8 @@ class _memoized_filing:
         self.project, self.taxonomy = project, taxonomy
         self.key = memo.digest(noop.code_digest(), *(hashlib.sha256(store.read_bytes_or_empty(project.config / name))
                                                      .hexdigest() for name in ("topics.yml", MODEL_FILE)))
-        self.kept = memo.memo_of(store.read_json_or_none(project.cache / memo.FILINGS_FILE), self.key)
+        self.kept = memo.memo_of(store.read_json_or_none(project.cache / memo.FILINGS_FILE, store.MAX_PRODUCT_BYTES),
+                                 self.key)
         self.used: dict[str, list[str]] = {}
 
     def __call__(self, page: Paper) -> list[str]:
@@ -229,8 +230,8 @@ class _memoized_filing:
 
     def save(self) -> None:
         if self.used != self.kept:
-            store.write_text(self.project.cache / memo.FILINGS_FILE,
-                             json.dumps(memo.memo_file(self.key, self.used), ensure_ascii=False) + "\n")
+            store.write_cache(self.project.cache / memo.FILINGS_FILE,
+                              json.dumps(memo.memo_file(self.key, self.used), ensure_ascii=False) + "\n")
 
 
 def run_ingest(project: store.Project, names: Optional[list[str]] = None,

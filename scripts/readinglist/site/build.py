@@ -24,6 +24,7 @@ from readinglist.paper import InputError, Paper, Problem
 from readinglist.catalog import Catalog, duplicate_titles
 from readinglist.site.citations import bibtex_entries
 from readinglist.curate.related import RELATED_VERSION, related_slugs
+from readinglist.curate.removals import REMOVALS_FILE
 from readinglist.site import engines
 from readinglist.site import search as searchindex
 from readinglist.site.files import page_path
@@ -62,12 +63,12 @@ class SiteData:
         if self._related is None:
             key = related_key(self.papers)
             path = self.project.cache / "related.json"
-            kept = store.read_json_or_none(path)
+            kept = store.read_json_or_none(path, store.MAX_PRODUCT_BYTES)
             if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("related"), dict):
                 self._related = kept["related"]
             else:
                 self._related = related_slugs(self.papers)
-                store.write_text(path, json.dumps({"key": key, "related": self._related}, sort_keys=True) + "\n")
+                store.write_cache(path, json.dumps({"key": key, "related": self._related}, sort_keys=True) + "\n")
             self._related_key = key
         return self._related
 
@@ -176,14 +177,17 @@ def unchecked_content(project: store.Project) -> list[Problem]:
     problems = []
     for entry in store.content_files(project):
         name, rel = f"content/{entry.rel}", entry.rel
-        if re.fullmatch(r"papers/[^/]+\.md", rel) or (entry.kind == "file" and _old_generated(rel)):
-            continue  # a page the catalog reads (or says why it cannot), or an old generated page
+        if re.fullmatch(r"papers/[^/]+\.md", rel) or rel == REMOVALS_FILE \
+                or (entry.kind == "file" and _old_generated(rel)):
+            continue  # a page the catalog reads (or says why not), the removals (store), an old generated page
         if entry.kind == "link to folder":
             message = (f"is a symlink to the folder {entry.target!r}: nothing in it is read or published "
                        "(delete the symlink; pages go in content/papers/)")
         elif entry.kind == "link outside":
             message = (f"is a symlink to {entry.target!r}, outside the repository: it is not read or published "
                        "(replace it with the file itself, or delete it)")
+        elif entry.kind == "link loop":
+            message = f"is a symlink to {entry.target!r}, which leads back to itself (delete it)"
         elif entry.kind == "link to nothing":
             message = f"is a symlink to {entry.target!r}, which does not exist (delete it)"
         elif entry.kind != "file":
@@ -266,7 +270,7 @@ def generated_listing_front(project: store.Project) -> list[tuple[str, dict]]:
     found = []
     for rel in ("index.md", "timeline.md", "stats.md", "data.md", "people/authors.md", "people/organizations.md",
                 *(f"topics/{p.name}" for p in store.list_files(project.tree / "topics", "*.md"))):
-        text = store.read_text_or_none(project.tree / rel)
+        text = store.read_text_or_none(project.tree / rel, limit=store.MAX_PRODUCT_BYTES)
         if text is not None and text.startswith("---\n"):
             front = yaml.safe_load(text[4:text.index("\n---\n")])
             if isinstance(front, dict):
@@ -281,8 +285,9 @@ def run_build(project: store.Project, strict: bool = True, site_dir: Optional[st
         print(f"warning: {problem}", file=sys.stderr)
     for path in untouched:
         store.remove_file(path)
-    for problem in unchecked_content(project):  # never in the docs tree: named, so nobody counts on it
-        print(f"warning: {problem}", file=sys.stderr)
+    unchecked = unchecked_content(project)
+    for problem in unchecked:  # never in the docs tree: named, so nobody counts on it
+        print(f"error: {problem}", file=sys.stderr)
     data = load_site_data(project)
     for slug in sorted(data.excluded):
         for problem in data.excluded[slug]:
@@ -301,14 +306,14 @@ def run_build(project: store.Project, strict: bool = True, site_dir: Optional[st
     stamp = engine_stamp(project, engine, site)
     kept = store.read_json_or_none(stamp_path)
     dirty = (isinstance(kept, dict) and kept.get("stamp") == stamp and not removed
-             and store.read_text_or_none(site / "index.html") is not None)
+             and store.read_text_or_none(site / "index.html", limit=store.MAX_PRODUCT_BYTES) is not None)
     store.remove_file(stamp_path)  # a build that fails or is stopped leaves no stamp behind
     status = engines.build(engine, project.build / ENGINE_CONFIG, strict, dirty=dirty)
     if status == 0:
         finish_site(data, settings, site)
-        store.write_text(stamp_path, json.dumps({"stamp": stamp}) + "\n")
+        store.write_cache(stamp_path, json.dumps({"stamp": stamp}) + "\n")
         print(f"built {len(data.papers)} paper pages and {len(data.taxonomy.topics)} topic pages "
               f"into {site_dir or 'site/'} with {engine}")
         if not settings.site_url:
             print(NO_ADDRESS_NOTE)
-    return 1 if data.excluded else status
+    return 1 if data.excluded or unchecked else status

@@ -65,8 +65,11 @@ class LiveTree:
             self.catalog = Catalog.load(self.project, taxonomy)
         else:
             for path in sorted(changed):
-                text = store.read_text_or_none(path)
-                if text is None:
+                if path.suffix != ".md":  # the catalog reads content/papers/<slug>.md only, and so does this
+                    continue
+                try:  # read as the catalog reads each page: a page that is no file to read is its problem
+                    text = store.read_page(self.project, path.stem, self.project.rel(path))
+                except InputError:  # gone
                     self.catalog.pages.pop(path.stem, None)
                 else:
                     self.catalog.pages[path.stem] = read_page(path.stem, text, taxonomy)

@@ -158,7 +158,7 @@ def update_site_index(site_dir, papers: Sequence[Paper], taxonomy: Taxonomy, loc
     from readinglist import store
 
     path = Path(site_dir) / "search" / "search_index.json"
-    index = store.read_text_or_none(path)
+    index = store.read_text_or_none(path, limit=store.MAX_PRODUCT_BYTES)
     if index is None:
         return False
     entries = paper_entries(papers, taxonomy, locations) + listings
