@@ -9,8 +9,6 @@ command runs under the guard of conftest.run_guarded (60 s, 512 MiB)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conftest import make_project, run_guarded
@@ -53,6 +51,21 @@ CASES = {
                 "content/papers/tag-int.md:3: front matter is not valid YAML: a value its `!!tag` cannot make"),
     "tag-timestamp": (f"---\ntitle: Tagged\ndate: !!timestamp soon\n---\n\n{ABSTRACT}\n",
                       "content/papers/tag-timestamp.md:3: front matter is not valid YAML: a value its `!!tag` cannot"),
+    "invalid-yaml": (f"---\ntitle: Colon: inside\ntopics:\n- other\n---\n\n{ABSTRACT}\n",
+                     "content/papers/invalid-yaml.md:2: front matter is not valid YAML: mapping values are not "
+                     "allowed in this context (quote values that contain `: `, `#`, or start with a special "
+                     "character)"),
+    "merge-bomb": ("---\ntitle: Merge Bomb\na: &a {x: 1, y: 2}\nb: &b {<<: [*a, *a, *a, *a]}\n"
+                   f"c: {{<<: [*b, *b, *b]}}\n---\n\n{ABSTRACT}\n",
+                   "content/papers/merge-bomb.md:4: front matter uses the YAML alias `*a`"),
+    "nul-front-matter": (f"---\ntitle: Nul\x00 Byte\n---\n\n{ABSTRACT}\n",
+                         "content/papers/nul-front-matter.md:2: front matter is not valid YAML: it holds the "
+                         "character U+0000, which YAML does not allow (delete it; an editor may show it as ^@ or not "
+                         "at all)"),
+    "nul-body": (f"---\ntitle: Nul Body\n---\n\n{ABSTRACT}\n\nA \x00<script>alert('nul')</script>\n",
+                 "content/papers/nul-body.md:7: the page holds the control character U+0000, which no page can show"),
+    "escape-body": (f"---\ntitle: Escapes\n---\n\n{ABSTRACT} \x1b[31mred\x1b[0m\n",
+                    "content/papers/escape-body.md:5: the page holds the control character U+001B"),
     "tab-indent": (f"---\ntitle: Tabs\ntopics:\n\t- other\n---\n\n{ABSTRACT}\n",
                    "content/papers/tab-indent.md:4: front matter is not valid YAML: found character that cannot "
                    "start any token (indent with spaces: YAML does not allow tabs there)"),
@@ -132,7 +145,8 @@ def test_ingest_leaves_them_alone(hostile_pages):
         assert f"warning: content/papers/{slug}.md: page has problems, so ingest left it alone" in result.stderr
 
 
-@pytest.mark.parametrize("slug", ["tag-bool", "tag-int", "tag-timestamp", "bomb-unknown-key", "tab-indent"])
+@pytest.mark.parametrize("slug", ["tag-bool", "tag-int", "tag-timestamp", "bomb-unknown-key", "tab-indent",
+                                  "invalid-yaml", "nul-front-matter"])
 def test_classify_names_the_problem(hostile_pages, slug):
     """`readinglist classify` on a page it cannot read: the problem, exit 1 (it was an internal error)."""
     result = run_guarded(hostile_pages, "classify", f"content/papers/{slug}.md")
@@ -172,3 +186,42 @@ def test_ingest_skips_a_record_with_a_huge_title(tmp_path):
     assert "warning: d.txt:2: title is 1,399 characters long, over the 1,000 a page allows; skipped" in result.stderr
     assert [p.name for p in (root / "content" / "papers").glob("*.md")] == ["a-short-title.md"]
     assert run_guarded(root, "check").returncode == 0
+
+
+def test_an_enormous_single_line_is_checked_and_built_in_time(tmp_path):
+    """A page of one 7 MB line (under the 8 MiB limit) is a page like any other: check and the build
+    finish under the guard, and it is published once."""
+    root = make_project(tmp_path / "proj", manifest="dumps: []\n")
+    text = f"---\ntitle: One Long Line\ntopics:\n- other\n---\n\n{ABSTRACT} " + "word " * 1_400_000 + "\n"
+    (root / "content" / "papers" / "one-long-line.md").write_text(text, encoding="utf-8")
+    assert run_guarded(root, "check").returncode == 0
+    build = run_guarded(root, "build")
+    assert build.returncode == 0, build.stderr
+    assert (root / "site" / "papers" / "one-long-line" / "index.html").is_file()
+
+
+def test_a_page_whose_file_name_is_not_its_slug_is_never_published(tmp_path):
+    """A page with a problem, under a name that is not a slug (it was published twice, once under each
+    name): neither name is in the docs tree or the site; the paper's good page is there once."""
+    root = make_project(tmp_path / "proj", manifest="dumps: []\n")
+    papers = root / "content" / "papers"
+    good = f"---\ntitle: Fast Sparse Attention\ntopics:\n- other\n---\n\n{ABSTRACT}\n"
+    (papers / "fast-sparse-attention.md").write_text(good, encoding="utf-8")
+    names = ["Fast_Sparse_Attention.md", "Fast Sparse Attention.md", "fast-sparse-attention.MD.md",
+             "fa\u0301st-attention.md"]
+    for name in names:  # copies of it, and one with its own problem (an impossible date)
+        (papers / name).write_text(good.replace("topics:", "date: 2024-13-01\ntopics:"), encoding="utf-8")
+    check = run_guarded(root, "check")
+    assert check.returncode == 1
+    for name in names:
+        assert f"content/papers/{name}:1: file name is not a slug" in check.stdout, name
+    build = run_guarded(root, "build")
+    assert build.returncode == 1 and "built 1 paper pages" in build.stdout, build.stderr
+    for name in names:
+        assert f"error: content/papers/{name} left out of the site until fixed" in build.stderr, name
+    tree, site = root / "build" / "docs" / "papers", root / "site" / "papers"
+    assert sorted(p.name for p in tree.iterdir()) == ["fast-sparse-attention.md"]
+    assert sorted(p.name for p in site.iterdir()) == ["fast-sparse-attention"]
+    published = [p for p in (root / "site").rglob("index.html") if "<h1" in p.read_text(encoding="utf-8")
+                 and "Fast Sparse Attention</h1>" in p.read_text(encoding="utf-8")]
+    assert len(published) == 1, published

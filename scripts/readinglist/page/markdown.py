@@ -144,6 +144,10 @@ def _read_yaml(text: str, read) -> Any:
             pass  # the reader below says what is wrong, and where
     try:
         return read(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a NUL byte, a control)
+        raise YAMLRefused(f"not valid YAML: it holds the character U+{exc.character:04X}, which YAML does not "
+                          "allow", text.count("\n", 0, exc.position) + 1,
+                          hint="delete it; an editor may show it as ^@ or not at all") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1) if mark else 0

@@ -241,10 +241,20 @@ def file_problems(text: str, path: str, slug: str) -> list[Problem]:
     return problems
 
 
+# Characters a page has no use for: C0 controls but tab and line end, and DEL (a NUL byte,
+# an escape sequence pasted from a terminal).  YAML refuses them in front matter anyway.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def validate_parts(text: str, meta: dict[str, Any], body: str, body_line: int, path: str,
                    taxonomy: Optional[Taxonomy]) -> list[Problem]:
     """The problems of a page's front matter and body, as split_page gave them."""
     problems: list[Problem] = []
+    control = _CONTROL_RE.search(body)  # (in front matter, YAML refuses them itself)
+    if control:
+        problems.append(Problem(path, body_line + body.count("\n", 0, control.start()),
+                                f"the page holds the control character U+{ord(control.group()):04X}, which no page "
+                                "can show (delete it; an editor may show it as ^@ or not at all)"))
     if "title" not in meta:
         problems.append(Problem(path, 1, "required key `title:` is missing (add the paper's title)"))
     seen: dict[str, int] = {}
