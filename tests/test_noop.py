@@ -61,3 +61,30 @@ def test_a_dry_run_or_a_single_dump_neither_uses_nor_fakes_the_state(tmp_path):
     one = sorted(os.listdir(root / "sources"))[0]
     assert run_cli(root, "ingest", f"sources/{one}").returncode == 0
     assert not (root / "content" / noop.STATE_FILE).exists()
+
+
+def test_a_single_dump_that_writes_nothing_keeps_the_state(tmp_path):
+    """The record of the last full run goes only when a partial run changed pages: a
+    refused dump, or one whose papers are all on their pages already, leaves it (and
+    `git status` clean)."""
+    root = make_project(tmp_path / "p", copy_sources=True)
+    shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
+    assert run_cli(root, "ingest").returncode == 0
+    state = root / "content" / noop.STATE_FILE
+    kept = state.read_bytes()
+    one = sorted(os.listdir(root / "sources"))[0]
+    assert run_cli(root, "ingest", f"sources/{one}").returncode == 0
+    assert state.read_bytes() == kept
+    (tmp_path / "arxiv.txt").write_text("arXiv:2401.12345\nTitle: A Paper\nAuthors: A. Person\n"
+                                        "Subjects: Machine Learning (cs.LG)\n\narXiv:2401.12346\n"
+                                        "Title: Another\nAuthors: B. Person\n", encoding="utf-8")
+    refused = run_cli(root, "ingest", str(tmp_path / "arxiv.txt"))
+    assert refused.returncode == 1 and "arxiv.txt" in refused.stderr
+    assert state.read_bytes() == kept
+    abstract = ("We study how to make the attention of large language models sparse, keep the accuracy of "
+                "the dense model, and cut the memory that long contexts need by half on common benchmarks.")
+    (tmp_path / "new.txt").write_text(f"Sparse Attention for Long Contexts\n\n{abstract}\n\n"
+                                      f"Block-Sparse Attention at Scale\n\n{abstract}\n", encoding="utf-8")
+    added = run_cli(root, "ingest", str(tmp_path / "new.txt"))
+    assert "pages new: 2" in added.stdout, added.stdout + added.stderr
+    assert not state.exists()

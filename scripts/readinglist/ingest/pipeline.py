@@ -266,6 +266,8 @@ def run_ingest(project: store.Project, names: Optional[list[str]] = None,
             store.write_ledger(project, summary.ledger)
         if full:
             noop.remember(project, noop.fingerprint(project, paths), summary)
-        elif not dry_run:
+        elif not dry_run and (to_write or summary.deleted_by_hand):
+            # Pages changed outside a full run: the record of the last full run no
+            # longer describes them.  A run that wrote nothing keeps it.
             noop.forget(project)
     return summary
