@@ -88,3 +88,19 @@ def test_a_single_dump_that_writes_nothing_keeps_the_state(tmp_path):
     added = run_cli(root, "ingest", str(tmp_path / "new.txt"))
     assert "pages new: 2" in added.stdout, added.stdout + added.stderr
     assert not state.exists()
+
+
+def test_the_committed_state_is_that_of_this_code(tmp_path):
+    """A fresh clone's first ingest is a no-op: the committed content/.readinglist-ingest.json
+    must be the one this code and these inputs give.  (After a change to the ingest code or
+    the inputs, run `readinglist ingest` and commit the file it rewrites.)"""
+    root = make_project(tmp_path / "p", copy_sources=True, copy_pages=True)
+    shutil.copyfile(REPO / "site_config" / "sources.yml", root / "site_config" / "sources.yml")
+    for name in (noop.STATE_FILE, "removed.yml"):
+        if (REPO / "content" / name).exists():
+            shutil.copyfile(REPO / "content" / name, root / "content" / name)
+    committed = (root / "content" / noop.STATE_FILE).read_bytes()
+    result = run_cli(root, "ingest")
+    assert result.returncode == 0, result.stderr
+    assert (root / "content" / noop.STATE_FILE).read_bytes() == committed, \
+        "content/.readinglist-ingest.json is stale: run `readinglist ingest` and commit it"
