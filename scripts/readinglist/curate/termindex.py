@@ -33,7 +33,7 @@ import itertools
 import re
 import string
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import ahocorasick
 
@@ -232,9 +232,10 @@ def _opening_letters(pattern: str) -> Optional[tuple[str, ...]]:
     return None
 
 
-def _top_level_split(pattern: str) -> list[str]:
-    """The alternatives of `pattern` split at its top-level `|`."""
-    parts, depth, start, i = [], 0, 0, 0
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth before it) of each `(`, `)` and `|` from `start` on,
+    skipping escapes and character classes: the walk both splitters below need."""
+    depth, i = 0, start
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -243,14 +244,19 @@ def _top_level_split(pattern: str) -> list[str]:
         if ch == "[":
             i = _class_end(pattern, i) + 1
             continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+        if ch in "()|":
+            yield i, ch, depth
+            depth += {"(": 1, ")": -1, "|": 0}[ch]
+        i += 1
+
+
+def _top_level_split(pattern: str) -> list[str]:
+    """The alternatives of `pattern` split at its top-level `|`."""
+    parts, start = [], 0
+    for i, ch, depth in _structure(pattern):
+        if ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 
@@ -299,22 +305,9 @@ def _top_level_parts(pattern: str) -> tuple[list[str], list[str]]:
 
 def _group_end(pattern: str, start: int) -> int:
     """The index of the `)` that closes the group opening at `start`."""
-    depth, i = 0, start
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            i = _class_end(pattern, i) + 1
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    for i, ch, depth in _structure(pattern, start):
+        if ch == ")" and depth == 1:
+            return i
     return len(pattern)
 
 

@@ -98,22 +98,11 @@ def generated_pages(data, intro: str, settings: SiteSettings, memo: Optional["Pa
 
 
 class PageMemo(dict):
-    """A live preview's paper pages, by slug, with what each was made from: a page is made
-    again only when one of those changed.  Papers are compared by identity: the
-    preview keeps the objects of pages that did not change on disk."""
-
-    def text(self, paper, related: list, bibtex: Optional[str], writer: PaperPages) -> str:
-        kept = self.get(paper.slug)
-        sources = (paper, related, bibtex, writer.taxonomy, writer.directory_urls)
-        if kept is not None and _same(kept[0], sources):
-            return kept[1]
-        text = writer.page(paper, related, bibtex)
-        self[paper.slug] = (sources, text)
-        return text
+    """A live preview's pages, by path in the tree, with what each was made from: a page
+    is made again only when one of those is not the object it was.  The preview keeps
+    the objects of pages that did not change on disk, so identity is enough."""
 
     def made(self, src: str, sources: tuple, make) -> str:
-        """A listing page made from `sources` (a taxonomy, a setting, a tuple of papers):
-        made again only when one of them is not the object it was."""
         kept = self.get(src)
         if kept is not None and len(kept[0]) == len(sources) and all(
                 _same_objects(a, b) for a, b in zip(kept[0], sources)):
@@ -129,19 +118,15 @@ def _same_objects(a, b) -> bool:
     return a is b or (isinstance(a, (bool, int, str)) and a == b)
 
 
-def _same(a: tuple, b: tuple) -> bool:
-    paper, related, bibtex, taxonomy, urls = a
-    return (paper is b[0] and len(related) == len(b[1]) and all(x is y for x, y in zip(related, b[1]))
-            and bibtex == b[2] and taxonomy is b[3] and urls == b[4])
-
-
 def paper_pages(data, settings: SiteSettings, memo: Optional[PageMemo] = None) -> Iterator[tuple[str, str]]:
     writer = PaperPages(data.taxonomy, settings.directory_urls)
     for p in data.papers:
+        src, related, bibtex = f"papers/{p.slug}.md", data.related(p), data.bibtex(p)
         if memo is None:
-            yield f"papers/{p.slug}.md", writer.page(p, data.related(p), data.bibtex(p))
+            yield src, writer.page(p, related, bibtex)
         else:
-            yield f"papers/{p.slug}.md", memo.text(p, data.related(p), data.bibtex(p), writer)
+            yield src, memo.made(src, (p, tuple(related), bibtex, writer.taxonomy, writer.directory_urls),
+                                 lambda: writer.page(p, related, bibtex))
 
 
 def docs_tree(data, intro: str, settings: SiteSettings, memo: Optional[PageMemo] = None
