@@ -39,11 +39,11 @@ from readinglist.curate.classify import Taxonomy
 from readinglist.text import readable_text
 from readinglist.paper import Paper
 
-# Distinct (paper, abstract word) pairs the whole index may hold; measured in
-# headless Chromium (BENCHMARKS.md, "Search budget"): with 150,000 the first
-# results of a 10,000-paper list come in 0.10-0.21x the time of Material's own
-# index of the same pages (250,000: 0.24-0.29x), and a paper is still found by
-# its title, an author and its rarest abstract word.
+# Distinct (paper, abstract word) pairs the whole index may hold.  Fewer pairs,
+# sooner the first results (Material's worker builds the index in the browser):
+# on a 10,000-paper list, 150,000 gave 0.10-0.21x the floor's time on a loaded
+# machine against 0.24-0.29x for 250,000, and 0.31x on a quiet one (BENCHMARKS.md,
+# "Search budget"); a paper is still found by title, author and rarest word.
 TERM_BUDGET = 150_000
 # A paper keeps at least this many abstract words, however long the list.
 MIN_TERMS = 12
